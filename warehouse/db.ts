@@ -1,0 +1,158 @@
+/**
+ * The one module that owns DuckDB connections. Everything else asks for a
+ * {@link Warehouse} and runs SQL with bound parameters through it.
+ *
+ * Results are shaped deliberately: {@link Warehouse.rows} returns plain row
+ * objects (BIGINT as `number` when safe, TIMESTAMP as ISO-8601 UTC strings),
+ * {@link Warehouse.columns} returns column arrays for model matrices.
+ *
+ * @module
+ */
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  DuckDBTimestampValue,
+  type DuckDBValue,
+} from "@duckdb/node-api";
+import { dirname } from "node:path";
+import { migrate } from "./schema.ts";
+
+/** A bound parameter: positional (`?`) or named (`$name`). */
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+
+/** A plain JS row: numbers, strings, booleans, null. */
+export type Row = Record<string, unknown>;
+
+/** Options for {@link openWarehouse}. */
+export interface OpenOptions {
+  /** Open without write access (readers such as `sql` and the site). Default false. */
+  readOnly?: boolean;
+  /** Run forward migrations on open (writers only). Default true. */
+  migrate?: boolean;
+}
+
+/**
+ * A DuckDB warehouse file with one connection.
+ *
+ * @example
+ * ```ts
+ * const wh = await openWarehouse("data/warehouse.duckdb");
+ * const rows = await wh.rows("select count(*) as n from ohlcv where symbol = ?", ["BTC/USDT"]);
+ * wh.close();
+ * ```
+ */
+export class Warehouse {
+  constructor(
+    readonly path: string,
+    readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+  ) {}
+
+  /** Runs a statement; returns nothing. */
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.conn.run(sql, params);
+  }
+
+  /** Runs a query and returns plain row objects. */
+  async rows<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS().map((r) => plainRow(r) as T);
+  }
+
+  /** Runs a query and returns its first row, or undefined. */
+  async one<T extends Row = Row>(
+    sql: string,
+    params?: Params,
+  ): Promise<T | undefined> {
+    return (await this.rows<T>(sql, params))[0];
+  }
+
+  /** Runs a query and returns its columns as arrays (for model matrices). */
+  async columns(
+    sql: string,
+    params?: Params,
+  ): Promise<Record<string, unknown[]>> {
+    const reader = await this.conn.runAndReadAll(sql, params);
+    const names = reader.columnNames();
+    const cols = reader.getColumnsJS();
+    const out: Record<string, unknown[]> = {};
+    names.forEach((n, i) => out[n] = cols[i].map(plainValue));
+    return out;
+  }
+
+  /**
+   * Runs `fn` in one transaction: all or nothing. A thrown error (or a
+   * Ctrl-C that kills the process) leaves the warehouse as it was.
+   */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.conn.run("BEGIN TRANSACTION");
+    try {
+      const out = await fn();
+      await this.conn.run("COMMIT");
+      return out;
+    } catch (err) {
+      await this.conn.run("ROLLBACK").catch(() => {});
+      throw err;
+    }
+  }
+
+  /** Closes the connection and the database file. */
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/**
+ * Opens (and creates when missing) the warehouse at `path`, running forward
+ * migrations unless read-only.
+ */
+export async function openWarehouse(
+  path: string,
+  options: OpenOptions = {},
+): Promise<Warehouse> {
+  const readOnly = options.readOnly ?? false;
+  if (!readOnly && path !== ":memory:") {
+    await Deno.mkdir(dirname(path), { recursive: true });
+  }
+  if (readOnly) {
+    try {
+      await Deno.stat(path);
+    } catch {
+      throw new Error(
+        `No warehouse at ${path}: run \`deno task start\` or \`deno task ingest\` first (or set PREVISION_DB).`,
+      );
+    }
+  }
+  const instance = await DuckDBInstance.create(
+    path,
+    readOnly ? { access_mode: "READ_ONLY" } : {},
+  );
+  const conn = await instance.connect();
+  await conn.run("SET TimeZone = 'UTC'");
+  const wh = new Warehouse(path, instance, conn);
+  if (!readOnly && options.migrate !== false) await migrate(wh);
+  return wh;
+}
+
+/** Milliseconds since the epoch → a DuckDB TIMESTAMP parameter. */
+export function tsParam(ms: number): DuckDBTimestampValue {
+  return new DuckDBTimestampValue(BigInt(Math.round(ms)) * 1000n);
+}
+
+function plainRow(r: Record<string, unknown>): Row {
+  const out: Row = {};
+  for (const k in r) out[k] = plainValue(r[k]);
+  return out;
+}
+
+function plainValue(v: unknown): unknown {
+  if (typeof v === "bigint") {
+    return v <= BigInt(Number.MAX_SAFE_INTEGER) &&
+        v >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(v)
+      : v.toString();
+  }
+  if (v instanceof Date) return v.toISOString();
+  return v;
+}

@@ -1,0 +1,209 @@
+/**
+ * The warehouse schema as an ordered list of forward-only migrations.
+ *
+ * Each migration runs once, in its own transaction, and is recorded in
+ * `schema_version`. Migrations only add (tables, columns, views); they never
+ * drop or rewrite data, so an existing file is always carried forward.
+ * Tables and columns named in `../shared/docs/contract.md` are fixed.
+ *
+ * @module
+ */
+import type { Warehouse } from "./db.ts";
+
+/** One forward step of the schema. */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+/** Every migration, oldest first. Append; never edit a released one. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "candles, ingest accounting, signals, models, forecasts, API",
+    sql: `
+      CREATE TABLE ohlcv (
+        exchange VARCHAR NOT NULL,
+        symbol VARCHAR NOT NULL,
+        timeframe VARCHAR NOT NULL,
+        ts TIMESTAMP NOT NULL,
+        open DOUBLE NOT NULL,
+        high DOUBLE NOT NULL,
+        low DOUBLE NOT NULL,
+        close DOUBLE NOT NULL,
+        volume DOUBLE NOT NULL,
+        run_id VARCHAR,
+        ingested_at TIMESTAMP DEFAULT now()::TIMESTAMP,
+        PRIMARY KEY (exchange, symbol, timeframe, ts)
+      );
+      CREATE TABLE ingest_runs (
+        run_id VARCHAR PRIMARY KEY,
+        source VARCHAR NOT NULL,
+        started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP,
+        status VARCHAR NOT NULL,
+        rows_read BIGINT NOT NULL DEFAULT 0,
+        rows_loaded BIGINT NOT NULL DEFAULT 0,
+        rows_rejected BIGINT NOT NULL DEFAULT 0,
+        rows_duplicate BIGINT NOT NULL DEFAULT 0,
+        message VARCHAR,
+        exchange VARCHAR,
+        params JSON
+      );
+      CREATE TABLE rejects (
+        run_id VARCHAR NOT NULL,
+        source_ref VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL,
+        raw VARCHAR,
+        rejected_at TIMESTAMP DEFAULT now()::TIMESTAMP
+      );
+      CREATE TABLE signals (
+        source VARCHAR NOT NULL,
+        symbol VARCHAR,
+        ts TIMESTAMP NOT NULL,
+        name VARCHAR NOT NULL,
+        value DOUBLE,
+        available_at TIMESTAMP,
+        raw JSON,
+        run_id VARCHAR
+      );
+      CREATE TABLE model_runs (
+        run_id VARCHAR PRIMARY KEY,
+        model VARCHAR NOT NULL,
+        exchange VARCHAR NOT NULL,
+        symbol VARCHAR NOT NULL,
+        timeframe VARCHAR NOT NULL,
+        seed INTEGER NOT NULL,
+        params JSON NOT NULL,
+        feature_set VARCHAR,
+        feature_set_hash VARCHAR,
+        horizons INTEGER[],
+        data_start TIMESTAMP,
+        data_end TIMESTAMP,
+        data_fingerprint VARCHAR,
+        code_version VARCHAR,
+        started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP,
+        duration_ms DOUBLE,
+        status VARCHAR NOT NULL
+      );
+      CREATE TABLE run_metrics (
+        run_id VARCHAR NOT NULL,
+        fold INTEGER,
+        horizon INTEGER,
+        metric VARCHAR NOT NULL,
+        value DOUBLE
+      );
+      CREATE TABLE backtest_predictions (
+        run_id VARCHAR NOT NULL,
+        exchange VARCHAR NOT NULL,
+        symbol VARCHAR NOT NULL,
+        timeframe VARCHAR NOT NULL,
+        fold INTEGER NOT NULL,
+        origin_ts TIMESTAMP NOT NULL,
+        target_ts TIMESTAMP NOT NULL,
+        horizon INTEGER NOT NULL,
+        origin_close DOUBLE NOT NULL,
+        y DOUBLE,
+        yhat DOUBLE NOT NULL,
+        lower DOUBLE,
+        upper DOUBLE,
+        level DOUBLE
+      );
+      CREATE TABLE model_versions (
+        version_id VARCHAR PRIMARY KEY,
+        run_id VARCHAR NOT NULL,
+        model VARCHAR NOT NULL,
+        exchange VARCHAR NOT NULL,
+        symbol VARCHAR NOT NULL,
+        timeframe VARCHAR NOT NULL,
+        artifact_path VARCHAR NOT NULL,
+        artifact_sha256 VARCHAR NOT NULL,
+        card_path VARCHAR,
+        created_at TIMESTAMP NOT NULL
+      );
+      CREATE TABLE model_aliases (
+        alias VARCHAR NOT NULL,
+        version_id VARCHAR NOT NULL,
+        exchange VARCHAR NOT NULL,
+        symbol VARCHAR NOT NULL,
+        timeframe VARCHAR NOT NULL,
+        set_at TIMESTAMP NOT NULL,
+        unset_at TIMESTAMP,
+        reason VARCHAR
+      );
+      CREATE TABLE forecasts (
+        version_id VARCHAR NOT NULL,
+        exchange VARCHAR NOT NULL,
+        symbol VARCHAR NOT NULL,
+        timeframe VARCHAR NOT NULL,
+        issued_at TIMESTAMP NOT NULL,
+        origin_ts TIMESTAMP NOT NULL,
+        ts TIMESTAMP NOT NULL,
+        horizon INTEGER NOT NULL,
+        yhat DOUBLE NOT NULL,
+        lower DOUBLE,
+        upper DOUBLE,
+        level DOUBLE
+      );
+      CREATE TABLE api_keys (
+        key_id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        secret_sha256 VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        expires_at TIMESTAMP,
+        revoked_at TIMESTAMP
+      );
+      CREATE TABLE api_requests (
+        ts TIMESTAMP NOT NULL,
+        method VARCHAR NOT NULL,
+        path VARCHAR NOT NULL,
+        status INTEGER NOT NULL,
+        ms DOUBLE NOT NULL,
+        key_id VARCHAR
+      );
+      CREATE VIEW current_aliases AS
+        SELECT * FROM model_aliases WHERE unset_at IS NULL;
+    `,
+  },
+];
+
+/** The newest schema version this code knows. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/**
+ * Brings the warehouse forward to {@link SCHEMA_VERSION}. Refuses a file
+ * written by a newer version of Prévision rather than guessing.
+ */
+export async function migrate(
+  wh: Warehouse,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number> {
+  await wh.run(`CREATE TABLE IF NOT EXISTS schema_version (
+    version INTEGER PRIMARY KEY,
+    description VARCHAR NOT NULL,
+    applied_at TIMESTAMP NOT NULL DEFAULT now()::TIMESTAMP
+  )`);
+  const row = await wh.one<{ v: number | null }>(
+    "SELECT max(version) AS v FROM schema_version",
+  );
+  const current = row?.v ?? 0;
+  const newest = migrations[migrations.length - 1]?.version ?? 0;
+  if (current > newest) {
+    throw new Error(
+      `Warehouse ${wh.path} has schema version ${current}, newer than this code's ${newest}: upgrade Prévision.`,
+    );
+  }
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    await wh.transaction(async () => {
+      await wh.run(m.sql);
+      await wh.run(
+        "INSERT INTO schema_version (version, description) VALUES (?, ?)",
+        [m.version, m.description],
+      );
+    });
+  }
+  return newest;
+}

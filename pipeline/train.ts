@@ -1,0 +1,320 @@
+/**
+ * `train`: for each series, builds features, evaluates naive, drift and
+ * XGBoost walk-forward on the same folds, records runs, metrics and
+ * backtest predictions, registers a version per model and decides the
+ * champion. Each series is written in one transaction.
+ *
+ * @module
+ */
+import { DuckDBTimestampValue } from "@duckdb/node-api";
+import type { Warehouse } from "../warehouse/db.ts";
+import { type Timeframe, timeframeMs } from "../loaders/candles.ts";
+import { FEATURE_COLUMNS, FEATURE_SET, featureSetHash, loadFeatures } from "./features/core.ts";
+import { makeFolds } from "./evaluation/folds.ts";
+import { ewmaVolatility, forwardLogReturns } from "./evaluation/targets.ts";
+import {
+  type BacktestPoint,
+  type EvalSetup,
+  LEVELS,
+  type ModelKind,
+  walkForward,
+} from "./evaluation/walkforward.ts";
+import { type MetricRow, scorePoints } from "./evaluation/score.ts";
+import { decideChampion, leakageSuspect, type ModelSummary } from "./promotion.ts";
+import { type ModelArtifact, registerVersion, type SeriesKey, setAlias } from "./registry.ts";
+import { modelCard } from "./card.ts";
+import { XgbPool } from "./models/pool.ts";
+import { DEFAULT_XGB_PARAMS, type XgbParams } from "./models/xgboost.ts";
+
+/** Default horizons: 1..24 hours for hourly series, 1..7 days for daily ones. */
+export function defaultHorizons(tf: Timeframe): number[] {
+  const n = tf === "1d" ? 7 : tf === "1h" ? 24 : tf === "1w" ? 4 : 12;
+  return Array.from({ length: n }, (_, i) => i + 1);
+}
+
+/** EWMA decay for interval scaling, per timeframe. */
+export function ewmaLambda(tf: Timeframe): number {
+  return tf === "1d" || tf === "1w" ? 0.94 : 0.97;
+}
+
+/** Options for {@link trainSeries}. */
+export interface TrainOptions {
+  modelsDir: string;
+  horizons?: number[];
+  folds?: number;
+  seed?: number;
+  params?: Partial<XgbParams>;
+  pool?: XgbPool;
+  log?: (line: string) => void;
+}
+
+/** What a series' training produced. */
+export interface TrainResult {
+  series: SeriesKey;
+  champion: string;
+  reason: string;
+  summaries: ModelSummary[];
+  versions: Record<string, string>;
+  ms: number;
+}
+
+const KINDS: readonly ModelKind[] = ["naive", "drift", "xgboost"];
+
+/**
+ * Trains and evaluates every model of one series and promotes a champion.
+ *
+ * @example
+ * ```ts
+ * const r = await trainSeries(wh, { exchange: "sample", symbol: "BTC/USDT", timeframe: "1d" }, { modelsDir: "models" });
+ * console.log(r.champion, r.reason);
+ * ```
+ */
+export async function trainSeries(
+  wh: Warehouse,
+  series: SeriesKey & { timeframe: Timeframe },
+  options: TrainOptions,
+): Promise<TrainResult> {
+  const t0 = performance.now();
+  const started = new Date().toISOString();
+  const tf = series.timeframe;
+  const step = timeframeMs(tf);
+  const horizons = options.horizons ?? defaultHorizons(tf);
+  const seed = options.seed ?? 42;
+  const params: XgbParams = { ...DEFAULT_XGB_PARAMS, ...options.params, seed };
+  const frame = await loadFeatures(wh, series);
+  const H = Math.max(...horizons);
+  if (frame.ts.length < 200 + H) {
+    throw new RangeError(
+      `Not enough candles to train ${series.exchange} ${series.symbol} ${tf}: ${frame.ts.length} usable rows after warm-up, need at least ${
+        200 + H
+      }`,
+    );
+  }
+  const targets = new Map(
+    horizons.map((h) => [h, forwardLogReturns(frame.ts, frame.close, h, step)]),
+  );
+  const lambda = ewmaLambda(tf);
+  const sigma = ewmaVolatility(frame.x.map((r) => r[0]), { lambda });
+  const folds = makeFolds(frame.ts[0], frame.ts[frame.ts.length - 1], {
+    k: options.folds ?? 4,
+    step,
+  });
+  const ownPool = !options.pool;
+  const pool = options.pool ?? new XgbPool();
+  const setup: EvalSetup = { frame, targets, sigma, horizons, folds, step, pool, params };
+  const results = new Map<ModelKind, Awaited<ReturnType<typeof walkForward>>>();
+  try {
+    for (const kind of KINDS) {
+      const k0 = performance.now();
+      results.set(kind, await walkForward(kind, setup));
+      options.log?.(
+        `  ${series.symbol} ${tf} ${kind}: ${folds.length} folds × ${horizons.length} horizons in ${
+          ((performance.now() - k0) / 1000).toFixed(1)
+        } s`,
+      );
+    }
+  } finally {
+    if (ownPool) pool.close();
+  }
+  const naivePoints = results.get("naive")!.points;
+  const metrics = new Map<ModelKind, MetricRow[]>();
+  const summaries: ModelSummary[] = [];
+  for (const kind of KINDS) {
+    const rows = scorePoints(results.get(kind)!.points, naivePoints);
+    metrics.set(kind, rows);
+    const overall = (m: string, h: number | null = null) =>
+      rows.find((r) => r.fold === null && r.horizon === h && r.metric === m)?.value ?? NaN;
+    summaries.push({
+      model: kind,
+      mase: overall("mase"),
+      dirAcc: overall("dir_acc"),
+      coverage80: overall("coverage_80"),
+      dmP1: overall("dm_p", horizons[0]),
+      dmStat1: overall("dm_stat", horizons[0]),
+    });
+  }
+  const verdict = decideChampion(summaries);
+  const fingerprint = await dataFingerprint(wh, series);
+  const featureHash = await featureSetHash(tf);
+  const code = await codeVersion();
+  const versions: Record<string, string> = {};
+  const duration = performance.now() - t0;
+
+  await wh.transaction(async () => {
+    for (const kind of KINDS) {
+      const run_id = `run-${crypto.randomUUID()}`;
+      const version_id = `${kind}-${series.symbol.replace("/", "")}-${tf}-${
+        started.replace(/[-:]/g, "").slice(0, 15)
+      }-${run_id.slice(4, 10)}`;
+      const { points, serving } = results.get(kind)!;
+      await wh.run(
+        `INSERT INTO model_runs (run_id, model, exchange, symbol, timeframe, seed, params,
+           feature_set, feature_set_hash, horizons, data_start, data_end, data_fingerprint,
+           code_version, started_at, finished_at, duration_ms, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?::JSON, ?, ?, ?::INTEGER[], ?::TIMESTAMP, ?::TIMESTAMP, ?, ?,
+                 ?::TIMESTAMP, now()::TIMESTAMP, ?, 'ok')`,
+        [
+          run_id,
+          kind,
+          series.exchange,
+          series.symbol,
+          tf,
+          seed,
+          JSON.stringify(kind === "xgboost" ? params : { levels: LEVELS, ewma_lambda: lambda }),
+          FEATURE_SET,
+          featureHash,
+          `[${horizons.join(",")}]`,
+          iso(fingerprint.start),
+          iso(fingerprint.end),
+          fingerprint.hash,
+          code,
+          iso(Date.parse(started)),
+          duration,
+        ],
+      );
+      const m = await wh.conn.createAppender("run_metrics");
+      for (const r of metrics.get(kind)!) {
+        m.appendVarchar(run_id);
+        if (r.fold === null) m.appendNull();
+        else m.appendInteger(r.fold);
+        if (r.horizon === null) m.appendNull();
+        else m.appendInteger(r.horizon);
+        m.appendVarchar(r.metric);
+        if (Number.isFinite(r.value)) m.appendDouble(r.value);
+        else m.appendNull();
+        m.endRow();
+      }
+      m.closeSync();
+      await writeBacktest(wh, run_id, series, frame.ts, frame.close, step, points);
+      const summary = summaries.find((s) => s.model === kind)!;
+      const artifact: ModelArtifact = {
+        format: "prevision-model/1",
+        version_id,
+        run_id,
+        model: kind,
+        series,
+        feature_set: FEATURE_SET,
+        feature_set_hash: featureHash,
+        feature_columns: FEATURE_COLUMNS,
+        sigma: { method: "ewma", lambda },
+        levels: LEVELS,
+        params: kind === "xgboost" ? params : {},
+        seed,
+        data: {
+          start: new Date(fingerprint.start).toISOString(),
+          end: new Date(fingerprint.end).toISOString(),
+          fingerprint: fingerprint.hash,
+        },
+        horizons: serving.map(({ booster, ...m }) => ({
+          ...m,
+          booster_base64: booster ? toBase64(booster) : undefined,
+        })),
+        summary: { ...summary } as unknown as Record<string, number>,
+      };
+      const card = modelCard(artifact, {
+        summaries,
+        verdict,
+        suspect: kind !== "naive" && leakageSuspect(summary),
+        folds,
+      });
+      const v = await registerVersion(wh, options.modelsDir, artifact, card);
+      versions[kind] = v.version_id;
+    }
+    const challenger = verdict.champion === "xgboost" ? "naive" : "xgboost";
+    await setAlias(wh, "champion", versions[verdict.champion], series, verdict.reason);
+    await setAlias(
+      wh,
+      "challenger",
+      versions[challenger],
+      series,
+      `challenger to ${verdict.champion}`,
+    );
+  });
+  return {
+    series,
+    champion: verdict.champion,
+    reason: verdict.reason,
+    summaries,
+    versions,
+    ms: performance.now() - t0,
+  };
+}
+
+async function writeBacktest(
+  wh: Warehouse,
+  run_id: string,
+  series: SeriesKey,
+  ts: number[],
+  close: number[],
+  step: number,
+  points: BacktestPoint[],
+): Promise<void> {
+  const a = await wh.conn.createAppender("backtest_predictions");
+  const stamp = (ms: number) => new DuckDBTimestampValue(BigInt(ms) * 1000n);
+  for (const p of points) {
+    const c = close[p.origin];
+    a.appendVarchar(run_id);
+    a.appendVarchar(series.exchange);
+    a.appendVarchar(series.symbol);
+    a.appendVarchar(series.timeframe);
+    a.appendInteger(p.fold);
+    a.appendTimestamp(stamp(ts[p.origin]));
+    a.appendTimestamp(stamp(ts[p.origin] + p.h * step));
+    a.appendInteger(p.h);
+    a.appendDouble(c);
+    a.appendDouble(c * Math.exp(p.y));
+    a.appendDouble(c * Math.exp(p.yhat));
+    a.appendDouble(c * Math.exp(p.yhat - p.half[0.8]));
+    a.appendDouble(c * Math.exp(p.yhat + p.half[0.8]));
+    a.appendDouble(0.8);
+    a.endRow();
+  }
+  a.closeSync();
+}
+
+/** A fingerprint of a series' candles: count, span and a hash of every value. */
+export async function dataFingerprint(
+  wh: Warehouse,
+  s: SeriesKey,
+): Promise<{ start: number; end: number; hash: string }> {
+  const r = await wh.one<{ n: number; a: string; b: string; h: string }>(
+    `SELECT count(*) AS n, min(ts) AS a, max(ts) AS b,
+            bit_xor(hash(ts, open, high, low, close, volume))::VARCHAR AS h
+     FROM ohlcv WHERE exchange = ? AND symbol = ? AND timeframe = ?`,
+    [s.exchange, s.symbol, s.timeframe],
+  );
+  return { start: Date.parse(r!.a), end: Date.parse(r!.b), hash: `${r!.n}:${r!.h}` };
+}
+
+let gitVersion: Promise<string> | undefined;
+/** The git commit of the code (with `-dirty` for uncommitted changes), or `unknown`. */
+export function codeVersion(): Promise<string> {
+  gitVersion ??= (async () => {
+    try {
+      const run = async (...args: string[]) =>
+        new TextDecoder().decode(
+          (await new Deno.Command("git", { args, stdout: "piped", stderr: "null" }).output())
+            .stdout,
+        ).trim();
+      const head = await run("rev-parse", "--short=12", "HEAD");
+      if (!head) return "unknown";
+      const dirty = await run("status", "--porcelain", "--untracked-files=no");
+      return dirty ? `${head}-dirty` : head;
+    } catch {
+      return "unknown";
+    }
+  })();
+  return gitVersion;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace("Z", "");
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(s);
+}

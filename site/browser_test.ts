@@ -1,0 +1,157 @@
+/**
+ * The built site in a real browser (Debian Chromium through playwright-core):
+ * every page loads with no console error and no failed or external request,
+ * charts draw marks, the asset selector changes what is shown, and axe-core
+ * finds no serious or critical accessibility violation. Screenshots go to
+ * `test-artifacts/screenshots/`.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { join, resolve } from "node:path";
+import { chromium, type Page } from "./testdata/playwright.ts";
+import { buildSite } from "./build.ts";
+import { makeFixtureWarehouse } from "./testdata/fixture.ts";
+import { serveStatic } from "./testdata/serve.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ROOT = resolve(import.meta.dirname ?? ".", "..");
+const SHOTS = join(ROOT, "test-artifacts", "screenshots");
+const hasChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
+if (!hasChromium) {
+  console.warn(
+    `site/browser_test.ts skipped: no Chromium at ${CHROMIUM}. Install it with \`apt-get install -y chromium\` (Debian).`,
+  );
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** Opens `url`, recording console errors, page errors, failed and external requests. */
+async function visit(page: Page, url: string, origin: string): Promise<string[]> {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => problems.push(`failed request: ${r.url()} ${r.failure()?.errorText}`));
+  page.on("request", (r) => {
+    if (!r.url().startsWith(origin) && !r.url().startsWith("data:")) {
+      problems.push(`external request: ${r.url()}`);
+    }
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  await page.goto(url, { waitUntil: "networkidle" });
+  await page.waitForSelector("#observablehq-main figure svg", { timeout: 15_000 });
+  return problems;
+}
+
+async function markCount(page: Page): Promise<number> {
+  return await page.locator("#observablehq-main figure svg :is(path, rect, circle, line)").count();
+}
+
+async function axeViolations(page: Page, axeSource: string): Promise<AxeViolation[]> {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    // deno-lint-ignore no-explicit-any
+    (globalThis as any).axe.run(document, { resultTypes: ["violations"] })
+  ) as { violations: AxeViolation[] };
+  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+
+function describe(vs: AxeViolation[]): string {
+  return vs.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`)
+    .join("\n");
+}
+
+Deno.test({
+  name: "built site renders every page offline, accessibly, with working charts and selector",
+  ignore: !hasChromium,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn(t) {
+    const tmp = await Deno.makeTempDir({ prefix: "prevision-site-browser-" });
+    const db = await makeFixtureWarehouse(tmp);
+    const { outDir } = await buildSite({
+      outDir: join(tmp, "dist"),
+      env: { PREVISION_DB: db, PREVISION_SNAPSHOTS: join(tmp, "snapshots") },
+    });
+    const axeSource = await Deno.readTextFile(join(ROOT, "node_modules", "axe-core", "axe.min.js"));
+    await Deno.mkdir(SHOTS, { recursive: true });
+    const server = serveStatic(outDir);
+    const origin = server.url.replace(/\/$/, "");
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    });
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      for (const [name, path] of [["overview", ""], ["asset", "pages/asset"], ["models", "pages/models"]]) {
+        await t.step(`${name} page: no errors, marks drawn, no serious axe violations`, async () => {
+          const page = await context.newPage();
+          const problems = await visit(page, server.url + path, origin);
+          assert.ok(await markCount(page) > 0, `${name}: charts drew no marks`);
+          assert.match(await page.locator("footer").innerText(), /Not financial advice/);
+          if (name !== "models") {
+            assert.match(await page.locator("main").innerText(), /Sample data — synthetic, deterministic/);
+          }
+          const violations = await axeViolations(page, axeSource);
+          await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+          assert.deepEqual(problems, [], `${name}: ${problems.join("\n")}`);
+          assert.equal(violations.length, 0, `${name}: axe found\n${describe(violations)}`);
+          await page.close();
+        });
+      }
+
+      await t.step("asset page: the symbol and timeframe selectors change the charts", async () => {
+        const page = await context.newPage();
+        const problems = await visit(page, `${server.url}pages/asset?symbol=BTC%2FUSDT&timeframe=1h`, origin);
+        const captions = () => page.locator("#observablehq-main figure figcaption").allInnerTexts();
+        const titles = () => page.locator("#observablehq-main figure h2").allInnerTexts();
+        const before = { captions: await captions(), titles: await titles() };
+        assert.ok(before.titles.some((s) => s.includes("BTC/USDT · 1h")), before.titles.join(" | "));
+
+        await page.selectOption("#observablehq-main select", { label: "ETH/USDT (sample)" });
+        await page.waitForFunction(() =>
+          [...document.querySelectorAll("#observablehq-main figure h2")].some((e) =>
+            e.textContent?.includes("ETH/USDT")
+          )
+        );
+        const afterSymbol = { captions: await captions(), titles: await titles() };
+        assert.ok(afterSymbol.titles.some((s) => s.includes("ETH/USDT · 1h")), afterSymbol.titles.join(" | "));
+        assert.notDeepEqual(afterSymbol.captions, before.captions);
+
+        await page.getByLabel("1d").check();
+        await page.waitForFunction(() =>
+          [...document.querySelectorAll("#observablehq-main figure h2")].some((e) =>
+            e.textContent?.includes("ETH/USDT · 1d")
+          )
+        );
+        const afterTimeframe = await captions();
+        assert.notDeepEqual(afterTimeframe, afterSymbol.captions);
+        assert.ok(await markCount(page) > 0);
+        await page.screenshot({ path: join(SHOTS, "asset-eth-1d.png"), fullPage: true });
+        assert.deepEqual(problems, []);
+        await page.close();
+      });
+    } finally {
+      await browser.close();
+      await server.shutdown();
+      await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    }
+  },
+});

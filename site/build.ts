@@ -1,0 +1,207 @@
+/**
+ * Builds the Observable Framework site (`src/`) into static files.
+ *
+ * Framework's CLI runs on Node (it does not support Deno); its `.ts` data
+ * loaders run on Deno through the config's `interpreters`. The build is
+ * offline: pages import Plot, d3 and Inputs from node_modules, and there is no
+ * web font. Each build clears the data-loader cache first, so pages always
+ * show the warehouse's current snapshot.
+ *
+ * @module
+ */
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Options for {@link buildSite}. */
+export interface BuildOptions {
+  /** The project root: where `observablehq.config.ts`, `src/` and `node_modules/` are. Default: this repository. */
+  root?: string;
+  /** Where the site is written. Default `<root>/dist`. */
+  outDir?: string;
+  /** Extra environment for the CLI and the data loaders (e.g. `PREVISION_DB`, `PREVISION_SNAPSHOTS`). */
+  env?: Record<string, string>;
+}
+
+/** What {@link buildSite} produced. */
+export interface BuildResult {
+  /** Absolute path of the built site. */
+  outDir: string;
+  /** Every built HTML page, relative to `outDir`, sorted (e.g. `index.html`, `pages/asset.html`). */
+  pages: string[];
+  /** Wall time of the build in milliseconds. */
+  ms: number;
+}
+
+const FRAMEWORK_BIN = "node_modules/@observablehq/framework/dist/bin/observable.js";
+const DEFAULT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const LOCK_WAIT_MS = 180_000;
+
+/**
+ * Framework's client library names these packages in dynamic `npm:` imports
+ * (FileAttachment.csv → d3-dsv, …) and asks registry.npmjs.org for their
+ * versions at every build unless its version cache already knows one. The
+ * pages never load them; seeding the cache with pinned versions keeps the
+ * build offline and reproducible.
+ */
+const NPM_VERSION_PINS = [
+  "@observablehq/plot@0.6.17",
+  "@observablehq/sample-datasets@1.0.1",
+  "apache-arrow@21.2.0",
+  "arquero@8.0.3",
+  "d3-dsv@3.0.2",
+  "d3@7.9.2",
+  "echarts@6.1.0",
+  "htl@0.3.1",
+  "leaflet@1.9.4",
+  "lodash@4.18.1",
+  "mapbox-gl@3.32.0",
+  "parquet-wasm@0.8.0",
+  "react-dom@19.3.1",
+  "react@19.3.1",
+  "topojson-client@3.1.0",
+];
+const LOCK_STALE_MS = 600_000;
+
+/**
+ * Builds the site with the Framework CLI (on Node) into `outDir`, after
+ * clearing Framework's data-loader cache. Sets `lang="en"` on every page.
+ * Throws an Error holding the tail of the CLI's output when the build fails.
+ *
+ * Builds of one project are serialized by a lock file, because they share
+ * Framework's cache under `src/.observablehq/`.
+ *
+ * @example
+ * ```ts
+ * const { outDir, pages, ms } = await buildSite({ env: { PREVISION_DB: "data/warehouse.duckdb" } });
+ * console.log(`built ${pages.length} pages into ${outDir} in ${ms} ms`);
+ * ```
+ */
+export async function buildSite(options: BuildOptions = {}): Promise<BuildResult> {
+  const started = performance.now();
+  const root = resolve(options.root ?? DEFAULT_ROOT);
+  const outDir = resolve(root, options.outDir ?? "dist");
+  const bin = join(root, FRAMEWORK_BIN);
+  try {
+    await Deno.stat(bin);
+  } catch {
+    throw new Error(
+      `Cannot build the site: ${bin} is missing. Run \`npm ci\` (or any \`deno task\`) in ${root} first.`,
+    );
+  }
+  const cacheDir = join(root, "src", ".observablehq");
+  await Deno.mkdir(cacheDir, { recursive: true });
+  const unlock = await lock(join(cacheDir, "build.lock"));
+  try {
+    await clearLoaderCache(join(cacheDir, "cache"));
+    await clearOutDir(outDir, root);
+    for (const pin of NPM_VERSION_PINS) {
+      await Deno.mkdir(join(cacheDir, "cache", "_npm", pin), { recursive: true });
+    }
+    const out = await new Deno.Command("node", {
+      args: [bin, "build"],
+      cwd: root,
+      env: {
+        NO_COLOR: "1",
+        FORCE_COLOR: "0",
+        OBSERVABLE_TELEMETRY_DISABLE: "true",
+        PREVISION_DENO: Deno.execPath(),
+        PREVISION_SITE_OUTPUT: outDir,
+        ...options.env,
+      },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    if (!out.success) {
+      throw new Error(
+        `Site build failed (node ${FRAMEWORK_BIN} build exited with ${out.code}):\n${tail(text, 30)}`,
+      );
+    }
+  } finally {
+    await unlock();
+  }
+  const pages = await htmlFiles(outDir);
+  if (pages.length === 0) throw new Error(`Site build wrote no HTML pages into ${outDir}`);
+  for (const page of pages) await setLang(join(outDir, page), "en");
+  return { outDir, pages, ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * Removes Framework's cached loader outputs and page bundles, keeping the
+ * `_node` bundles of npm packages (keyed by package version, so never stale).
+ */
+async function clearLoaderCache(cache: string): Promise<void> {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(cache));
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    if (e.name === "_node") continue;
+    await Deno.remove(join(cache, e.name), { recursive: true });
+  }
+}
+
+/**
+ * Framework clears its output only inside the working directory and refuses
+ * to overwrite files elsewhere, so the previous build is removed here — but
+ * only a directory that is empty or holds a previous build.
+ */
+async function clearOutDir(outDir: string, root: string): Promise<void> {
+  const entries = await Array.fromAsync(Deno.readDir(outDir)).catch(() => []);
+  if (entries.length === 0) return;
+  if (outDir === root || !entries.some((e) => e.name === "_observablehq")) {
+    throw new Error(
+      `Refusing to build the site into ${outDir}: it is not empty and holds no previous site build.`,
+    );
+  }
+  await Deno.remove(outDir, { recursive: true });
+}
+
+/** Framework writes `<html>`; screen readers and axe need the page's language. */
+async function setLang(path: string, lang: string): Promise<void> {
+  const html = await Deno.readTextFile(path);
+  if (/<html\s[^>]*\blang=/i.test(html)) return;
+  await Deno.writeTextFile(path, html.replace(/<html(\s|>)/i, `<html lang="${lang}"$1`));
+}
+
+async function htmlFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  async function walk(d: string): Promise<void> {
+    for await (const e of Deno.readDir(d)) {
+      const p = join(d, e.name);
+      if (e.isDirectory) await walk(p);
+      else if (e.name.endsWith(".html")) found.push(relative(dir, p).replaceAll("\\", "/"));
+    }
+  }
+  await walk(dir);
+  return found.sort();
+}
+
+function tail(text: string, lines: number): string {
+  // deno-lint-ignore no-control-regex
+  const plain = text.replace(/\x1b\[[0-9;]*m/g, "");
+  return plain.trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+/** A cross-process lock: a file created exclusively; stale locks are broken. */
+async function lock(path: string): Promise<() => Promise<void>> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  while (true) {
+    try {
+      const f = await Deno.open(path, { createNew: true, write: true });
+      await f.write(new TextEncoder().encode(`${Deno.pid}\n`));
+      f.close();
+      return () => Deno.remove(path).catch(() => {});
+    } catch (err) {
+      if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
+      const age = Date.now() - ((await Deno.stat(path).catch(() => null))?.mtime?.getTime() ?? 0);
+      if (age > LOCK_STALE_MS) await Deno.remove(path).catch(() => {});
+      else if (Date.now() > deadline) {
+        throw new Error(`Another site build holds ${path}; remove it if no build is running.`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}

@@ -6,6 +6,33 @@
  */
 import { join } from "node:path";
 
+/**
+ * Loads `KEY=value` lines from a `.env` file into the environment, without
+ * overriding variables already set. A missing file is fine.
+ *
+ * @example
+ * ```ts
+ * loadDotEnv(".env");
+ * ```
+ */
+export function loadDotEnv(path = ".env"): void {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch {
+    return;
+  }
+  text.split(/\r?\n/).forEach((line, i) => {
+    const t = line.trim();
+    if (!t || t.startsWith("#")) return;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(t);
+    if (!m) throw new SyntaxError(`${path} line ${i + 1}: expected KEY=value`);
+    let v = m[2];
+    if (/^(['"]).*\1$/.test(v)) v = v.slice(1, -1);
+    if (Deno.env.get(m[1]) === undefined) Deno.env.set(m[1], v);
+  });
+}
+
 /** Where things live and how to serve them. */
 export interface Config {
   /** The warehouse file (`PREVISION_DB`). */

@@ -54,13 +54,13 @@ export class Warehouse {
   }
 
   /** Runs a query and returns plain row objects. */
-  async rows<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+  async rows<T = Row>(sql: string, params?: Params): Promise<T[]> {
     const reader = await this.conn.runAndReadAll(sql, params);
     return reader.getRowObjectsJS().map((r) => plainRow(r) as T);
   }
 
   /** Runs a query and returns its first row, or undefined. */
-  async one<T extends Row = Row>(
+  async one<T = Row>(
     sql: string,
     params?: Params,
   ): Promise<T | undefined> {

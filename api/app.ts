@@ -1,0 +1,275 @@
+/**
+ * The Prévision HTTP API (Hono). Answers from an in-memory view of the
+ * latest snapshot; never opens the warehouse. Bad input is a 400 naming the
+ * field, an unknown series a 404, and no input can cause a 500.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { z } from "zod";
+import type { KeyRing } from "./keys.ts";
+import { type LiveView, seriesKey, type ServingView } from "./serving.ts";
+import { isTimeframe } from "../loaders/candles.ts";
+
+/** What the app needs from its host. */
+export interface AppDeps {
+  live: LiveView;
+  keys: KeyRing;
+  /** Called once per request, after the response (off the hot path). */
+  onRequest?: (r: { method: string; path: string; status: number; ms: number; key_id?: string }) => void;
+  /** Serves the built site for paths outside /api (optional). */
+  site?: (path: string) => Promise<Response | undefined>;
+}
+
+type Env = { Variables: { keyId?: string } };
+
+const symbolSchema = z.string().max(41).regex(
+  /^[A-Za-z0-9]{1,20}[/-][A-Za-z0-9]{1,20}$/,
+  "expected BASE/QUOTE or BASE-QUOTE, e.g. BTC/USDT",
+).transform((s) => s.toUpperCase().replace("-", "/"));
+const timeframeSchema = z.string().max(4).refine(isTimeframe, "expected one of 1m 5m 15m 1h 4h 1d 1w");
+const dateSchema = z.string().max(40).refine(
+  (s) => /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && Number.isFinite(Date.parse(s)),
+  "expected an ISO 8601 date or time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z",
+).transform((s) => Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) || s.length === 10 ? s : s + "Z"));
+const exchangeSchema = z.string().max(40).regex(/^[a-z0-9_.-]+$/, "expected an exchange id such as binance");
+
+const seriesQuery = z.object({
+  symbol: symbolSchema,
+  timeframe: timeframeSchema.optional(),
+  exchange: exchangeSchema.optional(),
+});
+const ohlcvQuery = seriesQuery.extend({
+  start: dateSchema.optional(),
+  end: dateSchema.optional(),
+  limit: z.string().regex(/^\d{1,5}$/, "expected an integer from 1 to 5000")
+    .transform(Number).refine((n) => n >= 1 && n <= 5000, "expected an integer from 1 to 5000")
+    .optional(),
+});
+
+/**
+ * Builds the app.
+ *
+ * @example
+ * ```ts
+ * const app = createApp({ live: LiveView.of(view), keys: KeyRing.of([]) });
+ * const res = await app.request("/api/health");
+ * ```
+ */
+export function createApp(deps: AppDeps) {
+  const app = new Hono<Env>();
+
+  app.use("*", async (c, next) => {
+    const t0 = performance.now();
+    await next();
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "no-referrer");
+    deps.onRequest?.({
+      method: c.req.method,
+      path: new URL(c.req.url).pathname.slice(0, 200),
+      status: c.res.status,
+      ms: performance.now() - t0,
+      key_id: c.get("keyId"),
+    });
+  });
+
+  app.get("/api/health", (c) => {
+    const v = deps.live.view;
+    if (!v) {
+      return c.json({ status: "unavailable", error: "no snapshot published yet", snapshot: null }, 503);
+    }
+    const now = Date.now();
+    return c.json({
+      status: "ok",
+      snapshot: v.snapshotId,
+      reload_error: deps.live.lastError ?? null,
+      series: v.markets.map((m) => {
+        const ch = v.champions.get(seriesKey(m.exchange, m.symbol, m.timeframe));
+        return {
+          exchange: m.exchange,
+          symbol: m.symbol,
+          timeframe: m.timeframe,
+          sample: m.sample,
+          last_candle: m.last_ts,
+          data_age_s: Math.round((now - Date.parse(m.last_ts)) / 1000),
+          champion: ch?.version_id ?? null,
+          champion_age_s: ch ? Math.round((now - Date.parse(ch.set_at)) / 1000) : null,
+        };
+      }),
+    });
+  });
+
+  const v1 = new Hono<Env>();
+  v1.use("*", async (c, next) => {
+    const h = c.req.header("Authorization") ?? "";
+    const m = /^Bearer\s+(\S{1,300})$/i.exec(h);
+    const keyId = m ? await deps.keys.verify(m[1]) : undefined;
+    if (!keyId) {
+      c.header("WWW-Authenticate", 'Bearer realm="prevision"');
+      return c.json(
+        {
+          error: m ? "invalid, expired or revoked API key" : "missing API key",
+          details: [{ field: "Authorization", message: "send Authorization: Bearer <key>" }],
+        },
+        401,
+      );
+    }
+    c.set("keyId", keyId);
+    await next();
+    return undefined;
+  });
+
+  v1.get("/markets", (c) => {
+    const v = view(deps);
+    return c.json({ snapshot: v.snapshotId, markets: v.markets });
+  });
+
+  v1.get("/forecasts", (c) => {
+    const q = parse(seriesQuery, c.req.query());
+    const v = view(deps);
+    const k = resolveSeries(v, q);
+    const body = v.forecastJson.get(k);
+    if (!body) throw new HTTPException(404, { message: `no forecast yet for ${q.symbol} ${q.timeframe ?? ""}`.trim() });
+    return c.body(body, 200, { "Content-Type": "application/json; charset=UTF-8" });
+  });
+
+  v1.get("/forecasts/history", (c) => {
+    const q = parse(ohlcvQuery, c.req.query());
+    const v = view(deps);
+    const k = resolveSeries(v, q);
+    const s = v.series.get(k)!;
+    const rows = (v.forecastRows.get(k) ?? []).filter((r) => {
+      const t = Date.parse(r.ts);
+      return (q.start === undefined || t >= q.start) && (q.end === undefined || t <= q.end);
+    });
+    const at = new Map<number, number>();
+    s.ts.forEach((t, i) => at.set(t, i));
+    return c.json({
+      symbol: s.symbol,
+      timeframe: s.timeframe,
+      exchange: s.exchange,
+      points: rows.slice(-5000).map((r) => {
+        const i = at.get(Date.parse(r.ts));
+        return { ...r, actual: i === undefined ? null : s.close[i] };
+      }),
+    });
+  });
+
+  v1.get("/ohlcv", (c) => {
+    const q = parse(ohlcvQuery, c.req.query());
+    const v = view(deps);
+    const s = v.series.get(resolveSeries(v, q))!;
+    const limit = q.limit ?? 1000;
+    const lo = q.start === undefined ? 0 : lowerBound(s.ts, q.start);
+    const hiEx = q.end === undefined ? s.ts.length : lowerBound(s.ts, q.end + 1);
+    // Without a start, the most recent `limit` candles; with one, the first `limit` from it.
+    const from = q.start === undefined ? Math.max(lo, hiEx - limit) : lo;
+    const to = Math.min(hiEx, from + limit);
+    const candles = [];
+    for (let i = from; i < to; i++) {
+      candles.push({
+        ts: new Date(s.ts[i]).toISOString(),
+        open: s.open[i],
+        high: s.high[i],
+        low: s.low[i],
+        close: s.close[i],
+        volume: s.volume[i],
+      });
+    }
+    return c.json({
+      exchange: s.exchange,
+      symbol: s.symbol,
+      timeframe: s.timeframe,
+      sample: s.exchange === "sample",
+      candles,
+      next: to < hiEx ? new Date(s.ts[to]).toISOString() : null,
+    });
+  });
+
+  v1.get("/models", (c) => {
+    const q = parse(seriesQuery, c.req.query());
+    const v = view(deps);
+    const k = resolveSeries(v, q);
+    const [exchange, symbol, timeframe] = k.split("|");
+    return c.json({ exchange, symbol, timeframe, ...(v.models.get(k) as object ?? { versions: [], aliases: [] }) });
+  });
+
+  v1.get("/signals", () => {
+    throw new HTTPException(501, { message: "signals are not served yet (issue: external signals)" });
+  });
+
+  app.route("/api/v1", v1);
+
+  app.all("/api/*", (c) => c.json({ error: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 100)}` }, 404));
+
+  app.get("*", async (c) => {
+    const res = deps.site ? await deps.site(new URL(c.req.url).pathname) : undefined;
+    return res ?? c.json({ error: "not found" }, 404);
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) {
+      const details = (err.cause as { details?: unknown } | undefined)?.details;
+      return c.json({ error: err.message, ...(details ? { details } : {}) }, err.status);
+    }
+    console.error(JSON.stringify({ level: "error", msg: "unhandled", error: String(err) }));
+    return c.json({ error: "internal error" }, 500);
+  });
+
+  return app;
+}
+
+/** The app's type, for Hono's typed RPC client. */
+export type App = ReturnType<typeof createApp>;
+
+function view(deps: AppDeps): ServingView {
+  const v = deps.live.view;
+  if (!v) throw new HTTPException(503, { message: "no snapshot published yet: run the pipeline" });
+  return v;
+}
+
+function parse<T extends z.ZodType>(schema: T, query: Record<string, string>): z.output<T> {
+  const r = schema.safeParse(query);
+  if (!r.success) {
+    const details = r.error.issues.map((i) => ({
+      field: i.path.join(".") || "query",
+      message: i.code === "invalid_type" && i.input === undefined ? "required" : i.message,
+    }));
+    throw new HTTPException(400, {
+      message: `invalid ${details.map((d) => d.field).join(", ")}`,
+      cause: { details },
+    });
+  }
+  return r.data;
+}
+
+/** Picks the series for a query; the exchange defaults to the first that has it. */
+function resolveSeries(
+  v: ServingView,
+  q: { symbol: string; timeframe?: string; exchange?: string },
+): string {
+  const tf = q.timeframe ?? "1d";
+  const m = v.markets.find((m) =>
+    m.symbol === q.symbol && m.timeframe === tf && (!q.exchange || m.exchange === q.exchange)
+  );
+  if (!m) {
+    const known = v.markets.some((m) => m.symbol === q.symbol);
+    throw new HTTPException(404, {
+      message: known
+        ? `no ${tf} series for ${q.symbol}${q.exchange ? ` on ${q.exchange}` : ""}`
+        : `unknown symbol ${q.symbol}`,
+    });
+  }
+  return seriesKey(m.exchange, m.symbol, m.timeframe);
+}
+
+function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

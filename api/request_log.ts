@@ -1,0 +1,103 @@
+/**
+ * Request logging off the hot path: requests are buffered in memory and
+ * flushed every few seconds as JSON Lines files under `<dir>/`, one file per
+ * flush. The pipeline imports them into the warehouse's `api_requests`
+ * ({@link importRequestLogs}) so the API never waits on the writer.
+ *
+ * @module
+ */
+import { dirname, join } from "node:path";
+import type { Warehouse } from "../warehouse/db.ts";
+
+/** One logged request. */
+export interface RequestRecord {
+  ts: string;
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+  key_id?: string;
+}
+
+/**
+ * A buffered writer of request logs.
+ *
+ * @example
+ * ```ts
+ * const log = new RequestLog("data/api-requests");
+ * log.add({ ts: new Date().toISOString(), method: "GET", path: "/api/health", status: 200, ms: 0.4 });
+ * await log.flush();
+ * ```
+ */
+export class RequestLog {
+  #buffer: RequestRecord[] = [];
+  #timer: ReturnType<typeof setInterval>;
+
+  constructor(readonly dir: string, options: { intervalMs?: number; json?: boolean } = {}) {
+    this.#timer = setInterval(() => this.flush(), options.intervalMs ?? 2000);
+    Deno.unrefTimer(this.#timer);
+    this.json = options.json ?? false;
+  }
+
+  /** Also print each request as a structured JSON line on stdout. */
+  readonly json: boolean;
+
+  /** Buffers a record (and prints it when asked). */
+  add(r: RequestRecord): void {
+    this.#buffer.push(r);
+    if (this.json) console.log(JSON.stringify({ level: "info", msg: "request", ...r }));
+  }
+
+  /** Writes buffered records to a new file. */
+  async flush(): Promise<void> {
+    if (this.#buffer.length === 0) return;
+    const rows = this.#buffer;
+    this.#buffer = [];
+    try {
+      await Deno.mkdir(this.dir, { recursive: true });
+      const name = `${Date.now()}-${crypto.randomUUID().slice(0, 8)}.jsonl`;
+      const tmp = join(this.dir, `.${name}`);
+      await Deno.writeTextFile(tmp, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+      await Deno.rename(tmp, join(this.dir, name));
+    } catch (err) {
+      console.error(JSON.stringify({ level: "error", msg: "request log flush failed", error: String(err) }));
+    }
+  }
+
+  /** Flushes and stops the timer. */
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.flush();
+  }
+}
+
+/** Moves flushed request logs into `api_requests`, then removes the files. */
+export async function importRequestLogs(wh: Warehouse, dir: string): Promise<number> {
+  const files: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isFile && e.name.endsWith(".jsonl") && !e.name.startsWith(".")) files.push(join(dir, e.name));
+    }
+  } catch {
+    return 0;
+  }
+  if (files.length === 0) return 0;
+  const q = (p: string) => `'${p.replaceAll("'", "''")}'`;
+  const n = await wh.transaction(async () => {
+    const before = (await wh.one<{ n: number }>("SELECT count(*) AS n FROM api_requests"))!.n;
+    await wh.run(
+      `INSERT INTO api_requests (ts, method, path, status, ms, key_id)
+       SELECT ts::TIMESTAMPTZ::TIMESTAMP, method, path, status, ms, key_id
+       FROM read_json([${files.map(q).join(", ")}], format = 'newline_delimited',
+         columns = {ts: 'VARCHAR', method: 'VARCHAR', path: 'VARCHAR', status: 'INTEGER', ms: 'DOUBLE', key_id: 'VARCHAR'})`,
+    );
+    return (await wh.one<{ n: number }>("SELECT count(*) AS n FROM api_requests"))!.n - before;
+  });
+  for (const f of files) await Deno.remove(f).catch(() => {});
+  return n;
+}
+
+/** Where the API flushes request logs: `<dir of the warehouse>/api-requests`. */
+export function requestLogDir(dbPath: string): string {
+  return join(dirname(dbPath), "api-requests");
+}

@@ -1,0 +1,74 @@
+/**
+ * The one entry point that serves the API (and the built site) over HTTP.
+ *
+ * @module
+ */
+import type { Config } from "../cli/config.ts";
+import { snapshotRoot } from "../warehouse/snapshot.ts";
+import { createApp } from "./app.ts";
+import { KeyRing, keysFile } from "./keys.ts";
+import { RequestLog, requestLogDir } from "./request_log.ts";
+import { LiveView } from "./serving.ts";
+import { siteHandler } from "./site.ts";
+
+/** A running server. */
+export interface RunningApi {
+  port: number;
+  finished: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Serves on 127.0.0.1:`cfg.port` until shut down (or Ctrl-C).
+ *
+ * @example
+ * ```ts
+ * const s = await serveApi({ ...loadConfig(), port: 0 });
+ * await s.shutdown();
+ * ```
+ */
+export async function serveApi(
+  cfg: Config,
+  options: { quiet?: boolean; hostname?: string } = {},
+): Promise<RunningApi> {
+  const live = await LiveView.start(snapshotRoot(cfg.db));
+  const keys = await KeyRing.fromFile(keysFile(cfg.db));
+  const log = new RequestLog(requestLogDir(cfg.db), { json: !options.quiet && Deno.env.get("PREVISION_LOG_REQUESTS") === "1" });
+  const app = createApp({
+    live,
+    keys,
+    site: siteHandler(cfg.dist),
+    onRequest: (r) => log.add({ ts: new Date().toISOString(), ...r }),
+  });
+  const ac = new AbortController();
+  const server = Deno.serve({
+    hostname: options.hostname ?? "127.0.0.1",
+    port: cfg.port,
+    signal: ac.signal,
+    onListen: () => {},
+  }, app.fetch);
+  const stop = async () => {
+    ac.abort();
+    await server.finished;
+  };
+  const onSignal = () => {
+    stop();
+  };
+  try {
+    Deno.addSignalListener("SIGINT", onSignal);
+    Deno.addSignalListener("SIGTERM", onSignal);
+  } catch {
+    // signals are not available everywhere (Windows, some workers)
+  }
+  const finished = server.finished.then(async () => {
+    live.stop();
+    await log.close();
+    try {
+      Deno.removeSignalListener("SIGINT", onSignal);
+      Deno.removeSignalListener("SIGTERM", onSignal);
+    } catch {
+      // see above
+    }
+  });
+  return { port: server.addr.port, finished, shutdown: async () => { await stop(); await finished; } };
+}

@@ -1,0 +1,277 @@
+/**
+ * The API's in-memory view of the latest published snapshot: markets,
+ * candles (columnar), the champions' latest forecasts (pre-serialized) and
+ * model summaries. Requests are answered from memory; the view is swapped
+ * whole when a new snapshot is published, and a broken snapshot leaves the
+ * last good view in place.
+ *
+ * @module
+ */
+import { currentSnapshotId, openSnapshot } from "../warehouse/snapshot.ts";
+import { TIMEFRAMES } from "../loaders/candles.ts";
+
+/** One series in memory, candles as columns (oldest first). */
+export interface SeriesData {
+  exchange: string;
+  symbol: string;
+  timeframe: string;
+  ts: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+}
+
+/** A market row as served. */
+export interface MarketRow {
+  exchange: string;
+  symbol: string;
+  timeframe: string;
+  candles: number;
+  first_ts: string;
+  last_ts: string;
+  last_close: number;
+  sample: boolean;
+}
+
+/** Everything the API serves, from one snapshot. */
+export interface ServingView {
+  snapshotId: string;
+  loadedAt: number;
+  markets: MarketRow[];
+  /** `exchange|symbol|timeframe` → candles. */
+  series: Map<string, SeriesData>;
+  /** `exchange|symbol|timeframe` → the champion's latest forecast, as JSON text. */
+  forecastJson: Map<string, string>;
+  /** `exchange|symbol|timeframe` → champion forecast metadata for health. */
+  champions: Map<string, { version_id: string; issued_at: string; set_at: string }>;
+  /** `exchange|symbol|timeframe` → models payload. */
+  models: Map<string, unknown>;
+  /** `exchange|symbol|timeframe` → past forecasts (every issue) for history. */
+  forecastRows: Map<string, ForecastRow[]>;
+}
+
+/** A stored forecast point. */
+export interface ForecastRow {
+  version_id: string;
+  issued_at: string;
+  ts: string;
+  horizon: number;
+  yhat: number;
+  lower: number;
+  upper: number;
+  level: number;
+}
+
+/** The key of a series in the view's maps. */
+export const seriesKey = (exchange: string, symbol: string, timeframe: string): string =>
+  `${exchange}|${symbol}|${timeframe}`;
+
+/**
+ * Loads a snapshot into a {@link ServingView}.
+ *
+ * @example
+ * ```ts
+ * const view = await loadView(snapshotRoot("data/warehouse.duckdb"));
+ * ```
+ */
+export async function loadView(root: string, id?: string): Promise<ServingView> {
+  const snap = await openSnapshot(root, id);
+  const db = snap.db;
+  try {
+    const markets = (await db.rows<MarketRow & Record<string, unknown>>(
+      "SELECT *, exchange = 'sample' AS sample FROM markets ORDER BY exchange, symbol, timeframe",
+    ));
+    const series = new Map<string, SeriesData>();
+    for (const m of markets) {
+      const cols = await db.columns(
+        `SELECT epoch_ms(ts)::DOUBLE AS ts, open, high, low, close, volume FROM ohlcv
+         WHERE exchange = ? AND symbol = ? AND timeframe = ? ORDER BY ts`,
+        [m.exchange, m.symbol, m.timeframe],
+      );
+      const f = (k: string) => Float64Array.from(cols[k] as number[]);
+      series.set(seriesKey(m.exchange, m.symbol, m.timeframe), {
+        exchange: m.exchange,
+        symbol: m.symbol,
+        timeframe: m.timeframe,
+        ts: f("ts"),
+        open: f("open"),
+        high: f("high"),
+        low: f("low"),
+        close: f("close"),
+        volume: f("volume"),
+      });
+    }
+    const champs = await db.rows<{
+      exchange: string;
+      symbol: string;
+      timeframe: string;
+      version_id: string;
+      set_at: string;
+      reason: string;
+      model: string;
+    }>(
+      `SELECT a.exchange, a.symbol, a.timeframe, a.version_id, a.set_at, a.reason, v.model
+       FROM current_aliases a JOIN model_versions v USING (version_id)
+       WHERE a.alias = 'champion'`,
+    );
+    const forecastJson = new Map<string, string>();
+    const champions = new Map<string, { version_id: string; issued_at: string; set_at: string }>();
+    for (const c of champs) {
+      const rows = await db.rows<ForecastRow & Record<string, unknown>>(
+        `SELECT version_id, issued_at, ts, horizon, yhat, lower, upper, level FROM forecasts
+         WHERE version_id = ? AND issued_at = (SELECT max(issued_at) FROM forecasts WHERE version_id = ?)
+         ORDER BY horizon, level`,
+        [c.version_id, c.version_id],
+      );
+      if (rows.length === 0) continue;
+      const step = TIMEFRAMES[c.timeframe as keyof typeof TIMEFRAMES] ?? 0;
+      const k = seriesKey(c.exchange, c.symbol, c.timeframe);
+      champions.set(k, { version_id: c.version_id, issued_at: rows[0].issued_at, set_at: c.set_at });
+      forecastJson.set(
+        k,
+        JSON.stringify({
+          exchange: c.exchange,
+          symbol: c.symbol,
+          timeframe: c.timeframe,
+          version_id: c.version_id,
+          model: c.model,
+          issued_at: rows[0].issued_at,
+          sample: c.exchange === "sample",
+          points: rows.map((r) => ({
+            ts: r.ts,
+            closes_at: new Date(Date.parse(r.ts) + step).toISOString(),
+            horizon: r.horizon,
+            yhat: r.yhat,
+            lower: r.lower,
+            upper: r.upper,
+            level: r.level,
+          })),
+        }),
+      );
+    }
+    const models = await loadModels(db);
+    const forecastRows = new Map<string, ForecastRow[]>();
+    const past = await db.rows<ForecastRow & { exchange: string; symbol: string; timeframe: string }>(
+      `SELECT exchange, symbol, timeframe, version_id, issued_at, ts, horizon, yhat, lower, upper, level
+       FROM forecasts WHERE level = 0.8 ORDER BY issued_at, horizon`,
+    );
+    for (const r of past) {
+      const k = seriesKey(r.exchange, r.symbol, r.timeframe);
+      const { exchange: _e, symbol: _s, timeframe: _t, ...row } = r;
+      (forecastRows.get(k) ?? forecastRows.set(k, []).get(k)!).push(row);
+    }
+    return {
+      snapshotId: snap.id,
+      loadedAt: Date.now(),
+      markets,
+      series,
+      forecastJson,
+      champions,
+      models,
+      forecastRows,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+async function loadModels(db: Awaited<ReturnType<typeof openSnapshot>>["db"]) {
+  const versions = await db.rows<Record<string, unknown> & {
+    exchange: string;
+    symbol: string;
+    timeframe: string;
+  }>(
+    `SELECT v.exchange, v.symbol, v.timeframe, v.version_id, v.model, v.created_at,
+            v.artifact_sha256, r.run_id, r.feature_set, r.feature_set_hash, r.data_start, r.data_end,
+            r.code_version, r.seed,
+            (SELECT json_group_object(metric, value) FROM run_metrics m
+              WHERE m.run_id = r.run_id AND m.fold IS NULL AND m.horizon IS NULL) AS metrics
+     FROM model_versions v JOIN model_runs r USING (run_id)
+     ORDER BY v.created_at DESC, v.model`,
+  );
+  const aliases = await db.rows<Record<string, unknown> & {
+    exchange: string;
+    symbol: string;
+    timeframe: string;
+  }>(
+    `SELECT exchange, symbol, timeframe, alias, version_id, set_at, unset_at, reason
+     FROM model_aliases ORDER BY set_at DESC`,
+  );
+  const out = new Map<string, { versions: unknown[]; aliases: unknown[] }>();
+  const get = (r: { exchange: string; symbol: string; timeframe: string }) => {
+    const k = seriesKey(r.exchange, r.symbol, r.timeframe);
+    return out.get(k) ?? out.set(k, { versions: [], aliases: [] }).get(k)!;
+  };
+  for (const v of versions) {
+    const { exchange: _e, symbol: _s, timeframe: _t, metrics, ...rest } = v;
+    get(v).versions.push({ ...rest, metrics: typeof metrics === "string" ? JSON.parse(metrics) : metrics });
+  }
+  for (const a of aliases) {
+    const { exchange: _e, symbol: _s, timeframe: _t, ...rest } = a;
+    get(a).aliases.push(rest);
+  }
+  return out as Map<string, unknown>;
+}
+
+/**
+ * Holds the current view and swaps in a new one when the snapshot pointer
+ * changes (checked every `intervalMs`).
+ *
+ * @example
+ * ```ts
+ * const live = await LiveView.start(root);
+ * live.view; // always a complete snapshot
+ * ```
+ */
+export class LiveView {
+  #view: ServingView | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  lastError: string | undefined;
+
+  private constructor(readonly root: string) {}
+
+  /** Loads the current snapshot (if any) and starts watching for new ones. */
+  static async start(root: string, options: { intervalMs?: number } = {}): Promise<LiveView> {
+    const live = new LiveView(root);
+    await live.refresh();
+    const ms = options.intervalMs ?? 2000;
+    if (ms > 0) {
+      const timer = setInterval(() => live.refresh(), ms);
+      Deno.unrefTimer(timer);
+      live.#timer = timer;
+    }
+    return live;
+  }
+
+  /** A fixed view (tests). */
+  static of(view: ServingView): LiveView {
+    const live = new LiveView("");
+    live.#view = view;
+    return live;
+  }
+
+  /** The current view, or undefined before the first snapshot. */
+  get view(): ServingView | undefined {
+    return this.#view;
+  }
+
+  /** Loads the newest snapshot when it changed; keeps the last good one on error. */
+  async refresh(): Promise<void> {
+    try {
+      const id = await currentSnapshotId(this.root);
+      if (!id || id === this.#view?.snapshotId) return;
+      this.#view = await loadView(this.root, id);
+      this.lastError = undefined;
+    } catch (err) {
+      this.lastError = err instanceof Error ? err.message : String(err);
+      console.error(JSON.stringify({ level: "error", msg: "snapshot reload failed", error: this.lastError }));
+    }
+  }
+
+  /** Stops watching. */
+  stop(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+  }
+}

@@ -1,0 +1,390 @@
+/**
+ * The command line: one verb per `deno task`. Task entry points are the
+ * only place (with loaders and the API) that opens files, the network or
+ * DuckDB.
+ *
+ * Exit codes: 0 done, 1 failed, 2 bad usage or not yet implemented.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { type Config, loadConfig, loadDotEnv } from "./config.ts";
+import { openWarehouse, type Warehouse } from "../warehouse/db.ts";
+import { publishSnapshot, snapshotRoot } from "../warehouse/snapshot.ts";
+import { ingestSample, SAMPLE_EXCHANGE, SAMPLE_SYMBOLS } from "../loaders/sample/mod.ts";
+import { isTimeframe, type Timeframe } from "../loaders/candles.ts";
+import { trainSeries } from "../pipeline/train.ts";
+import { forecastAll } from "../pipeline/forecast.ts";
+import { XgbPool } from "../pipeline/models/pool.ts";
+import { createKey, exportKeys, keysFile, listKeys, registerKey, revokeKey } from "../api/keys.ts";
+import { importRequestLogs, requestLogDir } from "../api/request_log.ts";
+import { serveApi } from "../api/serve.ts";
+
+/** Thrown for bad usage: printed without a stack, exit code 2. */
+export class UsageError extends Error {}
+
+const NOT_YET: Record<string, string> = {
+  signals: "external signals (Token Metrics, Fear & Greed) are not implemented yet",
+  bench: "benchmarks are not implemented yet",
+};
+
+/** Runs a verb with its arguments; returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const [verb, ...rest] = args;
+  loadDotEnv();
+  const cfg = loadConfig();
+  switch (verb) {
+    case "start":
+      return await start(cfg, rest);
+    case "ingest":
+      return await ingest(cfg, rest);
+    case "train":
+      return await train(cfg, rest);
+    case "forecast":
+      return await withWriter(cfg, async (wh) => {
+        await runForecast(wh);
+        await publish(wh, cfg);
+      });
+    case "update":
+      return await update(cfg, rest);
+    case "api":
+      return await api(cfg);
+    case "site":
+      return await site(cfg);
+    case "sql":
+      return await sql(cfg, rest);
+    case "keys":
+      return await keys(cfg, rest);
+    default:
+      if (verb && NOT_YET[verb]) {
+        console.error(`${verb}: ${NOT_YET[verb]}.`);
+        return 2;
+      }
+      throw new UsageError(
+        `Unknown command "${verb ?? ""}". Commands: start, ingest, signals, train, forecast, update, api, site, sql, keys, bench, test (see README.md).`,
+      );
+  }
+}
+
+async function start(cfg: Config, rest: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: rest,
+    options: { "no-serve": { type: "boolean" }, days: { type: "string" } },
+  });
+  const t0 = performance.now();
+  const lap = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+  console.log("Prévision — the main job, offline, on the embedded SAMPLE market (synthetic data).");
+  const code = await withWriter(cfg, async (wh) => {
+    console.log(`• warehouse ${cfg.db} ready (schema migrated)`);
+    const r = await ingestSample(wh, { days: values.days ? intArg("days", values.days) : undefined });
+    console.log(`• sample market ingested: ${r.message} [${lap()}]`);
+    await trainAll(wh, cfg, { exchange: SAMPLE_EXCHANGE, symbols: SAMPLE_SYMBOLS, timeframes: ["1d", "1h"] });
+    console.log(`• trained and evaluated [${lap()}]`);
+    await runForecast(wh);
+    if (cfg.apiKey) await registerKey(wh, cfg.apiKey, "PREVISION_API_KEY");
+    await publish(wh, cfg);
+    console.log(`• snapshot published [${lap()}]`);
+  });
+  if (code !== 0) return code;
+  await site(cfg);
+  console.log(`• site built into ${cfg.dist}/ [${lap()}]`);
+  if (values["no-serve"]) return 0;
+  let newKey: string | undefined;
+  if (!cfg.apiKey) {
+    await withWriter(cfg, async (wh) => {
+      const existing = (await listKeys(wh)).filter((k) => k.name === "start" && !k.revoked_at);
+      if (existing.length === 0) {
+        newKey = (await createKey(wh, { name: "start" })).key;
+        await exportKeys(wh, keysFile(cfg.db));
+      }
+    });
+  }
+  return await api(cfg, { newKey, readyIn: lap() });
+}
+
+async function ingest(cfg: Config, rest: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      source: { type: "string" },
+      file: { type: "string" },
+      symbols: { type: "string" },
+      timeframes: { type: "string" },
+      days: { type: "string" },
+      since: { type: "string" },
+      until: { type: "string" },
+      exchange: { type: "string" },
+      symbol: { type: "string" },
+      timeframe: { type: "string" },
+    },
+  });
+  if (values.file) {
+    console.error("ingest --file: file formats are not implemented yet (market data loaders issue).");
+    return 2;
+  }
+  if (values.source !== "sample") {
+    if (!values.source) throw new UsageError("ingest needs --source sample|<exchange id> or --file PATH");
+    console.error(`ingest --source ${values.source}: exchange connectors are not implemented yet (market data loaders issue).`);
+    return 2;
+  }
+  return await withWriter(cfg, async (wh) => {
+    const r = await ingestSample(wh, {
+      days: values.days ? intArg("days", values.days) : undefined,
+      symbols: values.symbols ? values.symbols.split(",") : undefined,
+      timeframes: values.timeframes ? tfList(values.timeframes) : undefined,
+    });
+    console.log(`ingest sample (synthetic): ${r.message} — run ${r.run_id}`);
+    await publish(wh, cfg);
+  });
+}
+
+async function train(cfg: Config, rest: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      symbols: { type: "string" },
+      timeframe: { type: "string" },
+      horizons: { type: "string" },
+      seed: { type: "string" },
+      exchange: { type: "string" },
+      folds: { type: "string" },
+    },
+  });
+  return await withWriter(cfg, async (wh) => {
+    const exchange = values.exchange ?? (await defaultExchange(wh));
+    const symbols = values.symbols?.split(",").map((s) => s.trim().toUpperCase().replace("-", "/")) ??
+      (await wh.rows<{ symbol: string }>(
+        "SELECT DISTINCT symbol FROM ohlcv WHERE exchange = ? ORDER BY 1",
+        [exchange],
+      )).map((r) => r.symbol);
+    await trainAll(wh, cfg, {
+      exchange,
+      symbols,
+      timeframes: values.timeframe ? tfList(values.timeframe) : ["1d", "1h"],
+      horizons: values.horizons ? values.horizons.split(",").map((h) => intArg("horizons", h)) : undefined,
+      seed: values.seed ? intArg("seed", values.seed) : undefined,
+      folds: values.folds ? intArg("folds", values.folds) : undefined,
+    });
+    await runForecast(wh);
+    await publish(wh, cfg);
+  });
+}
+
+async function update(cfg: Config, rest: string[]): Promise<number> {
+  const { values } = parseArgs({ args: rest, options: { "retrain-after": { type: "string" } } });
+  const hours = values["retrain-after"] ? intArg("retrain-after", values["retrain-after"]) : 24;
+  return await withWriter(cfg, async (wh) => {
+    const hasSample = await wh.one("SELECT 1 FROM ohlcv WHERE exchange = ? LIMIT 1", [SAMPLE_EXCHANGE]);
+    if (hasSample) {
+      const r = await ingestSample(wh);
+      console.log(`update: sample (synthetic) ${r.message}`);
+    }
+    const due = await wh.rows<{ exchange: string; symbol: string; timeframe: string }>(
+      `SELECT m.exchange, m.symbol, m.timeframe FROM (SELECT DISTINCT exchange, symbol, timeframe FROM ohlcv) m
+       LEFT JOIN current_aliases a ON a.alias = 'champion' AND a.exchange = m.exchange
+         AND a.symbol = m.symbol AND a.timeframe = m.timeframe
+       WHERE a.set_at IS NULL OR a.set_at < now()::TIMESTAMP - to_hours(?::BIGINT)
+       ORDER BY 1, 2, 3`,
+      [hours],
+    );
+    const pool = new XgbPool();
+    try {
+      for (const s of due) {
+        if (!isTimeframe(s.timeframe)) continue;
+        const r = await trainSeries(wh, { ...s, timeframe: s.timeframe }, { modelsDir: cfg.models, pool });
+        console.log(`update: retrained ${s.symbol} ${s.timeframe}: champion ${r.champion}`);
+      }
+    } finally {
+      pool.close();
+    }
+    if (due.length === 0) console.log(`update: no champion older than ${hours} h, nothing to retrain`);
+    await runForecast(wh);
+    await publish(wh, cfg);
+  });
+}
+
+async function api(cfg: Config, extra: { newKey?: string; readyIn?: string } = {}): Promise<number> {
+  if (cfg.apiKey) {
+    await withWriter(cfg, async (wh) => {
+      await registerKey(wh, cfg.apiKey!, "PREVISION_API_KEY");
+      await exportKeys(wh, keysFile(cfg.db));
+    });
+  }
+  const server = await serveApi(cfg);
+  const base = `http://127.0.0.1:${server.port}`;
+  console.log(`
+Prévision is serving${extra.readyIn ? ` (ready in ${extra.readyIn})` : ""}:
+  site  ${base}/
+  API   ${base}/api/health   (docs: ${base}/api/openapi.json when available)
+`);
+  if (extra.newKey) {
+    console.log(`A new API key was created for you (shown once, stored only as a hash):
+  ${extra.newKey}
+Try:  curl -H "Authorization: Bearer ${extra.newKey}" "${base}/api/v1/forecasts?symbol=BTC/USDT&timeframe=1h"`);
+  } else if (cfg.apiKey) {
+    console.log(`The key in PREVISION_API_KEY is registered. Try:
+  curl -H "Authorization: Bearer $PREVISION_API_KEY" "${base}/api/v1/forecasts?symbol=BTC/USDT&timeframe=1h"`);
+  } else {
+    console.log(`Use an existing key, or make one: deno task keys create --name me`);
+  }
+  console.log("Stop with Ctrl-C.");
+  await server.finished;
+  return 0;
+}
+
+async function site(cfg: Config): Promise<number> {
+  const { buildSite } = await import("../site/build.ts");
+  const r = await buildSite({
+    outDir: cfg.dist,
+    env: { PREVISION_DB: cfg.db, PREVISION_SNAPSHOTS: snapshotRoot(cfg.db) },
+  });
+  console.log(`site: ${r.pages.length} pages built into ${r.outDir} in ${(r.ms / 1000).toFixed(1)} s`);
+  return 0;
+}
+
+async function sql(cfg: Config, rest: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { json: { type: "boolean" } },
+    allowPositionals: true,
+  });
+  const query = positionals.join(" ").trim();
+  if (!query) throw new UsageError('sql needs a query: deno task sql "SELECT * FROM markets"');
+  const wh = await openWarehouse(cfg.db, { readOnly: true });
+  try {
+    const rows = await wh.rows(query);
+    if (values.json) console.log(JSON.stringify(rows));
+    else if (rows.length === 0) console.log("(no rows)");
+    else console.table(rows);
+  } finally {
+    wh.close();
+  }
+  return 0;
+}
+
+async function keys(cfg: Config, rest: string[]): Promise<number> {
+  const [action, ...more] = rest;
+  const { values, positionals } = parseArgs({
+    args: more,
+    options: { name: { type: "string" }, expires: { type: "string" } },
+    allowPositionals: true,
+  });
+  return await withWriter(cfg, async (wh) => {
+    if (action === "create") {
+      if (!values.name) throw new UsageError("keys create needs --name NAME");
+      if (values.expires && !Number.isFinite(Date.parse(values.expires))) {
+        throw new UsageError(`--expires "${values.expires}" is not a date (e.g. 2027-01-31)`);
+      }
+      const k = await createKey(wh, { name: values.name, expiresAt: values.expires });
+      console.log(`Created key ${k.key_id} ("${values.name}"). Shown once — store it now:\n${k.key}`);
+    } else if (action === "list") {
+      const ks = await listKeys(wh);
+      if (ks.length === 0) console.log("(no keys)");
+      else console.table(ks.map(({ secret_sha256: _s, ...k }) => k));
+    } else if (action === "revoke") {
+      const id = positionals[0];
+      if (!id) throw new UsageError("keys revoke needs a KEY_ID (see deno task keys list)");
+      if (!(await revokeKey(wh, id))) throw new UsageError(`No key with id ${id}`);
+      console.log(`Revoked ${id}.`);
+    } else {
+      throw new UsageError("keys create --name N [--expires DATE] | list | revoke KEY_ID");
+    }
+    await exportKeys(wh, keysFile(cfg.db));
+  });
+}
+
+interface TrainPlan {
+  exchange: string;
+  symbols: readonly string[];
+  timeframes: Timeframe[];
+  horizons?: number[];
+  seed?: number;
+  folds?: number;
+}
+
+async function trainAll(wh: Warehouse, cfg: Config, plan: TrainPlan): Promise<void> {
+  const pool = new XgbPool();
+  try {
+    for (const timeframe of plan.timeframes) {
+      for (const symbol of plan.symbols) {
+        const r = await trainSeries(wh, { exchange: plan.exchange, symbol, timeframe }, {
+          modelsDir: cfg.models,
+          horizons: plan.horizons,
+          seed: plan.seed,
+          folds: plan.folds,
+          pool,
+        });
+        const x = r.summaries.find((s) => s.model === "xgboost");
+        console.log(
+          `  ${symbol} ${timeframe}: champion ${r.champion} — xgboost MASE ${x?.mase.toFixed(3)}, ` +
+            `80% coverage ${((x?.coverage80 ?? NaN) * 100).toFixed(1)}% (${(r.ms / 1000).toFixed(1)} s)`,
+        );
+      }
+    }
+  } finally {
+    pool.close();
+  }
+}
+
+async function runForecast(wh: Warehouse): Promise<void> {
+  const fs = await forecastAll(wh);
+  for (const f of fs) {
+    const p = f.points.find((p) => p.horizon === 1 && p.level === 0.8);
+    console.log(
+      `  forecast ${f.symbol} ${f.timeframe} from ${new Date(f.origin_ts).toISOString()}: ` +
+        `next ${p?.yhat.toFixed(2)} (80% ${p?.lower.toFixed(2)}–${p?.upper.toFixed(2)}) by ${f.version_id}`,
+    );
+  }
+}
+
+/** Imports request logs, exports keys, and publishes a snapshot for readers. */
+async function publish(wh: Warehouse, cfg: Config): Promise<void> {
+  await importRequestLogs(wh, requestLogDir(cfg.db));
+  await exportKeys(wh, keysFile(cfg.db));
+  await publishSnapshot(wh);
+}
+
+async function withWriter(cfg: Config, fn: (wh: Warehouse) => Promise<void>): Promise<number> {
+  const wh = await openWarehouse(cfg.db);
+  try {
+    await fn(wh);
+    return 0;
+  } finally {
+    wh.close();
+  }
+}
+
+async function defaultExchange(wh: Warehouse): Promise<string> {
+  const r = await wh.one<{ exchange: string }>(
+    "SELECT exchange FROM ohlcv GROUP BY exchange ORDER BY count(*) DESC LIMIT 1",
+  );
+  if (!r) throw new UsageError("The warehouse has no candles yet: run deno task ingest first");
+  return r.exchange;
+}
+
+function tfList(s: string): Timeframe[] {
+  return s.split(",").map((t) => {
+    if (!isTimeframe(t)) throw new UsageError(`Unknown timeframe "${t}": use 1m 5m 15m 1h 4h 1d 1w`);
+    return t;
+  });
+}
+
+function intArg(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new UsageError(`--${name} must be an integer, got "${v}"`);
+  return n;
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      console.error((err as Error).message);
+      Deno.exit(2);
+    }
+    console.error(`Failed: ${err instanceof Error ? err.message : String(err)}`);
+    if (Deno.env.get("PREVISION_DEBUG")) console.error(err);
+    Deno.exit(1);
+  }
+}

@@ -10,14 +10,16 @@ import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import type { KeyRing } from "./keys.ts";
 import { type LiveView, seriesKey, type ServingView } from "./serving.ts";
-import { isTimeframe } from "../loaders/candles.ts";
+import { isTimeframe, type Timeframe, TIMEFRAMES } from "../loaders/candles.ts";
 
 /** What the app needs from its host. */
 export interface AppDeps {
   live: LiveView;
   keys: KeyRing;
   /** Called once per request, after the response (off the hot path). */
-  onRequest?: (r: { method: string; path: string; status: number; ms: number; key_id?: string }) => void;
+  onRequest?: (
+    r: { method: string; path: string; status: number; ms: number; key_id?: string },
+  ) => void;
   /** Serves the built site for paths outside /api (optional). */
   site?: (path: string) => Promise<Response | undefined>;
 }
@@ -28,12 +30,20 @@ const symbolSchema = z.string().max(41).regex(
   /^[A-Za-z0-9]{1,20}[/-][A-Za-z0-9]{1,20}$/,
   "expected BASE/QUOTE or BASE-QUOTE, e.g. BTC/USDT",
 ).transform((s) => s.toUpperCase().replace("-", "/"));
-const timeframeSchema = z.string().max(4).refine(isTimeframe, "expected one of 1m 5m 15m 1h 4h 1d 1w");
+const timeframeSchema = z.string().max(4).refine(
+  isTimeframe,
+  "expected one of 1m 5m 15m 1h 4h 1d 1w",
+);
 const dateSchema = z.string().max(40).refine(
-  (s) => /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && Number.isFinite(Date.parse(s)),
+  (s) =>
+    /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) &&
+    Number.isFinite(Date.parse(s)),
   "expected an ISO 8601 date or time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z",
 ).transform((s) => Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) || s.length === 10 ? s : s + "Z"));
-const exchangeSchema = z.string().max(40).regex(/^[a-z0-9_.-]+$/, "expected an exchange id such as binance");
+const exchangeSchema = z.string().max(40).regex(
+  /^[a-z0-9_.-]+$/,
+  "expected an exchange id such as binance",
+);
 
 const seriesQuery = z.object({
   symbol: symbolSchema,
@@ -77,7 +87,10 @@ export function createApp(deps: AppDeps) {
   app.get("/api/health", (c) => {
     const v = deps.live.view;
     if (!v) {
-      return c.json({ status: "unavailable", error: "no snapshot published yet", snapshot: null }, 503);
+      return c.json(
+        { status: "unavailable", error: "no snapshot published yet", snapshot: null },
+        503,
+      );
     }
     const now = Date.now();
     return c.json({
@@ -92,7 +105,10 @@ export function createApp(deps: AppDeps) {
           timeframe: m.timeframe,
           sample: m.sample,
           last_candle: m.last_ts,
-          data_age_s: Math.round((now - Date.parse(m.last_ts)) / 1000),
+          // Age of the newest close: the last candle closes one timeframe after it opens.
+          data_age_s: Math.round(
+            (now - Date.parse(m.last_ts) - (TIMEFRAMES[m.timeframe as Timeframe] ?? 0)) / 1000,
+          ),
           champion: ch?.version_id ?? null,
           champion_age_s: ch ? Math.round((now - Date.parse(ch.set_at)) / 1000) : null,
         };
@@ -130,7 +146,11 @@ export function createApp(deps: AppDeps) {
     const v = view(deps);
     const k = resolveSeries(v, q);
     const body = v.forecastJson.get(k);
-    if (!body) throw new HTTPException(404, { message: `no forecast yet for ${q.symbol} ${q.timeframe ?? ""}`.trim() });
+    if (!body) {
+      throw new HTTPException(404, {
+        message: `no forecast yet for ${q.symbol} ${q.timeframe ?? ""}`.trim(),
+      });
+    }
     return c.body(body, 200, { "Content-Type": "application/json; charset=UTF-8" });
   });
 
@@ -192,16 +212,29 @@ export function createApp(deps: AppDeps) {
     const v = view(deps);
     const k = resolveSeries(v, q);
     const [exchange, symbol, timeframe] = k.split("|");
-    return c.json({ exchange, symbol, timeframe, ...(v.models.get(k) as object ?? { versions: [], aliases: [] }) });
+    return c.json({
+      exchange,
+      symbol,
+      timeframe,
+      ...(v.models.get(k) as object ?? { versions: [], aliases: [] }),
+    });
   });
 
   v1.get("/signals", () => {
-    throw new HTTPException(501, { message: "signals are not served yet (issue: external signals)" });
+    throw new HTTPException(501, {
+      message: "signals are not served yet (issue: external signals)",
+    });
   });
 
   app.route("/api/v1", v1);
 
-  app.all("/api/*", (c) => c.json({ error: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 100)}` }, 404));
+  app.all(
+    "/api/*",
+    (c) =>
+      c.json({
+        error: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 100)}`,
+      }, 404),
+  );
 
   app.get("*", async (c) => {
     const res = deps.site ? await deps.site(new URL(c.req.url).pathname) : undefined;

@@ -57,7 +57,8 @@ export async function registerKey(wh: Warehouse, key: string, name: string): Pro
     throw new RangeError("PREVISION_API_KEY must be at least 16 characters long");
   }
   const parsed = parseKey(key);
-  const key_id = parsed?.key_id ?? "env" + (await sha256Hex(new TextEncoder().encode(key))).slice(0, 9);
+  const key_id = parsed?.key_id ??
+    "env" + (await sha256Hex(new TextEncoder().encode(key))).slice(0, 9);
   const secret = parsed?.secret ?? key;
   const existing = await wh.one("SELECT key_id FROM api_keys WHERE key_id = ?", [key_id]);
   if (!existing) await storeKey(wh, key_id, name, secret);
@@ -170,7 +171,10 @@ export class KeyRing {
 
 function usable(k: StoredKey, now: number): boolean {
   if (k.revoked_at) return false;
-  if (k.expires_at && Date.parse(k.expires_at.endsWith("Z") ? k.expires_at : k.expires_at + "Z") <= now) {
+  if (
+    k.expires_at &&
+    Date.parse(k.expires_at.endsWith("Z") ? k.expires_at : k.expires_at + "Z") <= now
+  ) {
     return false;
   }
   return true;

@@ -60,7 +60,9 @@ export class RequestLog {
       await Deno.writeTextFile(tmp, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
       await Deno.rename(tmp, join(this.dir, name));
     } catch (err) {
-      console.error(JSON.stringify({ level: "error", msg: "request log flush failed", error: String(err) }));
+      console.error(
+        JSON.stringify({ level: "error", msg: "request log flush failed", error: String(err) }),
+      );
     }
   }
 
@@ -76,7 +78,9 @@ export async function importRequestLogs(wh: Warehouse, dir: string): Promise<num
   const files: string[] = [];
   try {
     for await (const e of Deno.readDir(dir)) {
-      if (e.isFile && e.name.endsWith(".jsonl") && !e.name.startsWith(".")) files.push(join(dir, e.name));
+      if (e.isFile && e.name.endsWith(".jsonl") && !e.name.startsWith(".")) {
+        files.push(join(dir, e.name));
+      }
     }
   } catch {
     return 0;

@@ -33,7 +33,9 @@ export async function serveApi(
 ): Promise<RunningApi> {
   const live = await LiveView.start(snapshotRoot(cfg.db));
   const keys = await KeyRing.fromFile(keysFile(cfg.db));
-  const log = new RequestLog(requestLogDir(cfg.db), { json: !options.quiet && Deno.env.get("PREVISION_LOG_REQUESTS") === "1" });
+  const log = new RequestLog(requestLogDir(cfg.db), {
+    json: !options.quiet && Deno.env.get("PREVISION_LOG_REQUESTS") === "1",
+  });
   const app = createApp({
     live,
     keys,
@@ -47,9 +49,14 @@ export async function serveApi(
     signal: ac.signal,
     onListen: () => {},
   }, app.fetch);
+  // Idle keep-alive connections can hold a graceful shutdown open: give
+  // in-flight requests two seconds, then stop regardless.
+  let stopped: () => void;
+  const stopSignal = new Promise<void>((resolve) => (stopped = resolve));
   const stop = async () => {
     ac.abort();
-    await server.finished;
+    await Promise.race([server.finished, new Promise((r) => setTimeout(r, 2000))]);
+    stopped();
   };
   const onSignal = () => {
     stop();
@@ -60,7 +67,7 @@ export async function serveApi(
   } catch {
     // signals are not available everywhere (Windows, some workers)
   }
-  const finished = server.finished.then(async () => {
+  const finished = Promise.race([server.finished, stopSignal]).then(async () => {
     live.stop();
     await log.close();
     try {
@@ -70,5 +77,12 @@ export async function serveApi(
       // see above
     }
   });
-  return { port: server.addr.port, finished, shutdown: async () => { await stop(); await finished; } };
+  return {
+    port: server.addr.port,
+    finished,
+    shutdown: async () => {
+      await stop();
+      await finished;
+    },
+  };
 }

@@ -80,9 +80,9 @@ export async function loadView(root: string, id?: string): Promise<ServingView> 
   const snap = await openSnapshot(root, id);
   const db = snap.db;
   try {
-    const markets = (await db.rows<MarketRow & Record<string, unknown>>(
+    const markets = await db.rows<MarketRow & Record<string, unknown>>(
       "SELECT *, exchange = 'sample' AS sample FROM markets ORDER BY exchange, symbol, timeframe",
-    ));
+    );
     const series = new Map<string, SeriesData>();
     for (const m of markets) {
       const cols = await db.columns(
@@ -128,7 +128,11 @@ export async function loadView(root: string, id?: string): Promise<ServingView> 
       if (rows.length === 0) continue;
       const step = TIMEFRAMES[c.timeframe as keyof typeof TIMEFRAMES] ?? 0;
       const k = seriesKey(c.exchange, c.symbol, c.timeframe);
-      champions.set(k, { version_id: c.version_id, issued_at: rows[0].issued_at, set_at: c.set_at });
+      champions.set(k, {
+        version_id: c.version_id,
+        issued_at: rows[0].issued_at,
+        set_at: c.set_at,
+      });
       forecastJson.set(
         k,
         JSON.stringify({
@@ -153,7 +157,9 @@ export async function loadView(root: string, id?: string): Promise<ServingView> 
     }
     const models = await loadModels(db);
     const forecastRows = new Map<string, ForecastRow[]>();
-    const past = await db.rows<ForecastRow & { exchange: string; symbol: string; timeframe: string }>(
+    const past = await db.rows<
+      ForecastRow & { exchange: string; symbol: string; timeframe: string }
+    >(
       `SELECT exchange, symbol, timeframe, version_id, issued_at, ts, horizon, yhat, lower, upper, level
        FROM forecasts WHERE level = 0.8 ORDER BY issued_at, horizon`,
     );
@@ -178,11 +184,13 @@ export async function loadView(root: string, id?: string): Promise<ServingView> 
 }
 
 async function loadModels(db: Awaited<ReturnType<typeof openSnapshot>>["db"]) {
-  const versions = await db.rows<Record<string, unknown> & {
-    exchange: string;
-    symbol: string;
-    timeframe: string;
-  }>(
+  const versions = await db.rows<
+    Record<string, unknown> & {
+      exchange: string;
+      symbol: string;
+      timeframe: string;
+    }
+  >(
     `SELECT v.exchange, v.symbol, v.timeframe, v.version_id, v.model, v.created_at,
             v.artifact_sha256, r.run_id, r.feature_set, r.feature_set_hash, r.data_start, r.data_end,
             r.code_version, r.seed,
@@ -191,11 +199,13 @@ async function loadModels(db: Awaited<ReturnType<typeof openSnapshot>>["db"]) {
      FROM model_versions v JOIN model_runs r USING (run_id)
      ORDER BY v.created_at DESC, v.model`,
   );
-  const aliases = await db.rows<Record<string, unknown> & {
-    exchange: string;
-    symbol: string;
-    timeframe: string;
-  }>(
+  const aliases = await db.rows<
+    Record<string, unknown> & {
+      exchange: string;
+      symbol: string;
+      timeframe: string;
+    }
+  >(
     `SELECT exchange, symbol, timeframe, alias, version_id, set_at, unset_at, reason
      FROM model_aliases ORDER BY set_at DESC`,
   );
@@ -206,7 +216,10 @@ async function loadModels(db: Awaited<ReturnType<typeof openSnapshot>>["db"]) {
   };
   for (const v of versions) {
     const { exchange: _e, symbol: _s, timeframe: _t, metrics, ...rest } = v;
-    get(v).versions.push({ ...rest, metrics: typeof metrics === "string" ? JSON.parse(metrics) : metrics });
+    get(v).versions.push({
+      ...rest,
+      metrics: typeof metrics === "string" ? JSON.parse(metrics) : metrics,
+    });
   }
   for (const a of aliases) {
     const { exchange: _e, symbol: _s, timeframe: _t, ...rest } = a;
@@ -266,7 +279,9 @@ export class LiveView {
       this.lastError = undefined;
     } catch (err) {
       this.lastError = err instanceof Error ? err.message : String(err);
-      console.error(JSON.stringify({ level: "error", msg: "snapshot reload failed", error: this.lastError }));
+      console.error(
+        JSON.stringify({ level: "error", msg: "snapshot reload failed", error: this.lastError }),
+      );
     }
   }
 

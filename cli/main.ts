@@ -61,7 +61,9 @@ export async function main(args: string[]): Promise<number> {
         return 2;
       }
       throw new UsageError(
-        `Unknown command "${verb ?? ""}". Commands: start, ingest, signals, train, forecast, update, api, site, sql, keys, bench, test (see README.md).`,
+        `Unknown command "${
+          verb ?? ""
+        }". Commands: start, ingest, signals, train, forecast, update, api, site, sql, keys, bench, test (see README.md).`,
       );
   }
 }
@@ -69,16 +71,30 @@ export async function main(args: string[]): Promise<number> {
 async function start(cfg: Config, rest: string[]): Promise<number> {
   const { values } = parseArgs({
     args: rest,
-    options: { "no-serve": { type: "boolean" }, days: { type: "string" } },
+    options: {
+      "no-serve": { type: "boolean" },
+      days: { type: "string" },
+      symbols: { type: "string" },
+      horizons: { type: "string" },
+    },
   });
+  const symbols = values.symbols ? symbolList(values.symbols) : SAMPLE_SYMBOLS;
   const t0 = performance.now();
   const lap = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
   console.log("Prévision — the main job, offline, on the embedded SAMPLE market (synthetic data).");
   const code = await withWriter(cfg, async (wh) => {
     console.log(`• warehouse ${cfg.db} ready (schema migrated)`);
-    const r = await ingestSample(wh, { days: values.days ? intArg("days", values.days) : undefined });
+    const r = await ingestSample(wh, {
+      days: values.days ? intArg("days", values.days) : undefined,
+      symbols,
+    });
     console.log(`• sample market ingested: ${r.message} [${lap()}]`);
-    await trainAll(wh, cfg, { exchange: SAMPLE_EXCHANGE, symbols: SAMPLE_SYMBOLS, timeframes: ["1d", "1h"] });
+    await trainAll(wh, cfg, {
+      exchange: SAMPLE_EXCHANGE,
+      symbols,
+      timeframes: ["1d", "1h"],
+      horizons: values.horizons ? intList("horizons", values.horizons) : undefined,
+    });
     console.log(`• trained and evaluated [${lap()}]`);
     await runForecast(wh);
     if (cfg.apiKey) await registerKey(wh, cfg.apiKey, "PREVISION_API_KEY");
@@ -119,18 +135,24 @@ async function ingest(cfg: Config, rest: string[]): Promise<number> {
     },
   });
   if (values.file) {
-    console.error("ingest --file: file formats are not implemented yet (market data loaders issue).");
+    console.error(
+      "ingest --file: file formats are not implemented yet (market data loaders issue).",
+    );
     return 2;
   }
   if (values.source !== "sample") {
-    if (!values.source) throw new UsageError("ingest needs --source sample|<exchange id> or --file PATH");
-    console.error(`ingest --source ${values.source}: exchange connectors are not implemented yet (market data loaders issue).`);
+    if (!values.source) {
+      throw new UsageError("ingest needs --source sample|<exchange id> or --file PATH");
+    }
+    console.error(
+      `ingest --source ${values.source}: exchange connectors are not implemented yet (market data loaders issue).`,
+    );
     return 2;
   }
   return await withWriter(cfg, async (wh) => {
     const r = await ingestSample(wh, {
       days: values.days ? intArg("days", values.days) : undefined,
-      symbols: values.symbols ? values.symbols.split(",") : undefined,
+      symbols: values.symbols ? symbolList(values.symbols) : undefined,
       timeframes: values.timeframes ? tfList(values.timeframes) : undefined,
     });
     console.log(`ingest sample (synthetic): ${r.message} — run ${r.run_id}`);
@@ -152,7 +174,7 @@ async function train(cfg: Config, rest: string[]): Promise<number> {
   });
   return await withWriter(cfg, async (wh) => {
     const exchange = values.exchange ?? (await defaultExchange(wh));
-    const symbols = values.symbols?.split(",").map((s) => s.trim().toUpperCase().replace("-", "/")) ??
+    const symbols = (values.symbols ? symbolList(values.symbols) : undefined) ??
       (await wh.rows<{ symbol: string }>(
         "SELECT DISTINCT symbol FROM ohlcv WHERE exchange = ? ORDER BY 1",
         [exchange],
@@ -161,7 +183,7 @@ async function train(cfg: Config, rest: string[]): Promise<number> {
       exchange,
       symbols,
       timeframes: values.timeframe ? tfList(values.timeframe) : ["1d", "1h"],
-      horizons: values.horizons ? values.horizons.split(",").map((h) => intArg("horizons", h)) : undefined,
+      horizons: values.horizons ? intList("horizons", values.horizons) : undefined,
       seed: values.seed ? intArg("seed", values.seed) : undefined,
       folds: values.folds ? intArg("folds", values.folds) : undefined,
     });
@@ -174,7 +196,9 @@ async function update(cfg: Config, rest: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options: { "retrain-after": { type: "string" } } });
   const hours = values["retrain-after"] ? intArg("retrain-after", values["retrain-after"]) : 24;
   return await withWriter(cfg, async (wh) => {
-    const hasSample = await wh.one("SELECT 1 FROM ohlcv WHERE exchange = ? LIMIT 1", [SAMPLE_EXCHANGE]);
+    const hasSample = await wh.one("SELECT 1 FROM ohlcv WHERE exchange = ? LIMIT 1", [
+      SAMPLE_EXCHANGE,
+    ]);
     if (hasSample) {
       const r = await ingestSample(wh);
       console.log(`update: sample (synthetic) ${r.message}`);
@@ -191,19 +215,27 @@ async function update(cfg: Config, rest: string[]): Promise<number> {
     try {
       for (const s of due) {
         if (!isTimeframe(s.timeframe)) continue;
-        const r = await trainSeries(wh, { ...s, timeframe: s.timeframe }, { modelsDir: cfg.models, pool });
+        const r = await trainSeries(wh, { ...s, timeframe: s.timeframe }, {
+          modelsDir: cfg.models,
+          pool,
+        });
         console.log(`update: retrained ${s.symbol} ${s.timeframe}: champion ${r.champion}`);
       }
     } finally {
       pool.close();
     }
-    if (due.length === 0) console.log(`update: no champion older than ${hours} h, nothing to retrain`);
+    if (due.length === 0) {
+      console.log(`update: no champion older than ${hours} h, nothing to retrain`);
+    }
     await runForecast(wh);
     await publish(wh, cfg);
   });
 }
 
-async function api(cfg: Config, extra: { newKey?: string; readyIn?: string } = {}): Promise<number> {
+async function api(
+  cfg: Config,
+  extra: { newKey?: string; readyIn?: string } = {},
+): Promise<number> {
   if (cfg.apiKey) {
     await withWriter(cfg, async (wh) => {
       await registerKey(wh, cfg.apiKey!, "PREVISION_API_KEY");
@@ -238,7 +270,9 @@ async function site(cfg: Config): Promise<number> {
     outDir: cfg.dist,
     env: { PREVISION_DB: cfg.db, PREVISION_SNAPSHOTS: snapshotRoot(cfg.db) },
   });
-  console.log(`site: ${r.pages.length} pages built into ${r.outDir} in ${(r.ms / 1000).toFixed(1)} s`);
+  console.log(
+    `site: ${r.pages.length} pages built into ${r.outDir} in ${(r.ms / 1000).toFixed(1)} s`,
+  );
   return 0;
 }
 
@@ -276,7 +310,9 @@ async function keys(cfg: Config, rest: string[]): Promise<number> {
         throw new UsageError(`--expires "${values.expires}" is not a date (e.g. 2027-01-31)`);
       }
       const k = await createKey(wh, { name: values.name, expiresAt: values.expires });
-      console.log(`Created key ${k.key_id} ("${values.name}"). Shown once — store it now:\n${k.key}`);
+      console.log(
+        `Created key ${k.key_id} ("${values.name}"). Shown once — store it now:\n${k.key}`,
+      );
     } else if (action === "list") {
       const ks = await listKeys(wh);
       if (ks.length === 0) console.log("(no keys)");
@@ -316,8 +352,12 @@ async function trainAll(wh: Warehouse, cfg: Config, plan: TrainPlan): Promise<vo
         });
         const x = r.summaries.find((s) => s.model === "xgboost");
         console.log(
-          `  ${symbol} ${timeframe}: champion ${r.champion} — xgboost MASE ${x?.mase.toFixed(3)}, ` +
-            `80% coverage ${((x?.coverage80 ?? NaN) * 100).toFixed(1)}% (${(r.ms / 1000).toFixed(1)} s)`,
+          `  ${symbol} ${timeframe}: champion ${r.champion} — xgboost MASE ${
+            x?.mase.toFixed(3)
+          }, ` +
+            `80% coverage ${((x?.coverage80 ?? NaN) * 100).toFixed(1)}% (${
+              (r.ms / 1000).toFixed(1)
+            } s)`,
         );
       }
     }
@@ -332,7 +372,9 @@ async function runForecast(wh: Warehouse): Promise<void> {
     const p = f.points.find((p) => p.horizon === 1 && p.level === 0.8);
     console.log(
       `  forecast ${f.symbol} ${f.timeframe} from ${new Date(f.origin_ts).toISOString()}: ` +
-        `next ${p?.yhat.toFixed(2)} (80% ${p?.lower.toFixed(2)}–${p?.upper.toFixed(2)}) by ${f.version_id}`,
+        `next ${p?.yhat.toFixed(2)} (80% ${p?.lower.toFixed(2)}–${
+          p?.upper.toFixed(2)
+        }) by ${f.version_id}`,
     );
   }
 }
@@ -364,9 +406,23 @@ async function defaultExchange(wh: Warehouse): Promise<string> {
 
 function tfList(s: string): Timeframe[] {
   return s.split(",").map((t) => {
-    if (!isTimeframe(t)) throw new UsageError(`Unknown timeframe "${t}": use 1m 5m 15m 1h 4h 1d 1w`);
+    if (!isTimeframe(t)) {
+      throw new UsageError(`Unknown timeframe "${t}": use 1m 5m 15m 1h 4h 1d 1w`);
+    }
     return t;
   });
+}
+
+function symbolList(s: string): string[] {
+  return s.split(",").map((x) => x.trim().toUpperCase().replace("-", "/")).filter(Boolean);
+}
+
+function intList(name: string, s: string): number[] {
+  const out = s.split(",").map((h) => intArg(name, h.trim()));
+  if (out.some((h) => h < 1)) {
+    throw new UsageError(`--${name} must be positive integers, got "${s}"`);
+  }
+  return out;
 }
 
 function intArg(name: string, v: string): number {
@@ -379,7 +435,9 @@ if (import.meta.main) {
   try {
     Deno.exit(await main(Deno.args));
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (
+      err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
+    ) {
       console.error((err as Error).message);
       Deno.exit(2);
     }

@@ -32,13 +32,21 @@ interface AxeViolation {
 }
 
 /** Opens `url`, recording console errors, page errors, failed and external requests. */
-async function visit(page: Page, url: string, origin: string): Promise<string[]> {
+async function visit(
+  page: Page,
+  url: string,
+  origin: string,
+  { charts = true } = {},
+): Promise<string[]> {
   const problems: string[] = [];
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console error: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`failed request: ${r.url()} ${r.failure()?.errorText}`));
+  page.on(
+    "requestfailed",
+    (r) => problems.push(`failed request: ${r.url()} ${r.failure()?.errorText}`),
+  );
   page.on("request", (r) => {
     if (!r.url().startsWith(origin) && !r.url().startsWith("data:")) {
       problems.push(`external request: ${r.url()}`);
@@ -48,7 +56,8 @@ async function visit(page: Page, url: string, origin: string): Promise<string[]>
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });
   await page.goto(url, { waitUntil: "networkidle" });
-  await page.waitForSelector("#observablehq-main figure svg", { timeout: 15_000 });
+  const ready = charts ? "#observablehq-main figure svg" : "#observablehq-main p";
+  await page.waitForSelector(ready, { timeout: 15_000 });
   return problems;
 }
 
@@ -58,15 +67,26 @@ async function markCount(page: Page): Promise<number> {
 
 async function axeViolations(page: Page, axeSource: string): Promise<AxeViolation[]> {
   await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    // deno-lint-ignore no-explicit-any
-    (globalThis as any).axe.run(document, { resultTypes: ["violations"] })
-  ) as { violations: AxeViolation[] };
+  const result = await page.evaluate<{ violations: AxeViolation[] }>(
+    `axe.run(document, { resultTypes: ["violations"] })`,
+  );
   return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
 }
 
+/** Waits until a chart title on the page contains `text`. */
+async function waitForTitle(page: Page, text: string): Promise<void> {
+  await page.waitForFunction(
+    `[...document.querySelectorAll("#observablehq-main figure h2")]
+      .some((e) => e.textContent.includes(${JSON.stringify(text)}))`,
+  );
+}
+
 function describe(vs: AxeViolation[]): string {
-  return vs.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`)
+  return vs.map((v) =>
+    `${v.id} (${v.impact}): ${v.help} at ${
+      v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")
+    }`
+  )
     .join("\n");
 }
 
@@ -100,47 +120,93 @@ Deno.test({
     });
     try {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      for (const [name, path] of [["overview", ""], ["asset", "pages/asset"], ["models", "pages/models"]]) {
-        await t.step(`${name} page: no errors, marks drawn, no serious axe violations`, async () => {
-          const page = await context.newPage();
-          const problems = await visit(page, server.url + path, origin);
-          assert.ok(await markCount(page) > 0, `${name}: charts drew no marks`);
-          assert.match(await page.locator("footer").innerText(), /Not financial advice/);
-          if (name !== "models") {
-            assert.match(await page.locator("main").innerText(), /Sample data — synthetic, deterministic/);
-          }
-          const violations = await axeViolations(page, axeSource);
-          await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-          assert.deepEqual(problems, [], `${name}: ${problems.join("\n")}`);
-          assert.equal(violations.length, 0, `${name}: axe found\n${describe(violations)}`);
-          await page.close();
-        });
+      for (
+        const [name, path] of [["overview", ""], ["asset", "pages/asset"], [
+          "models",
+          "pages/models",
+        ]]
+      ) {
+        await t.step(
+          `${name} page: no errors, marks drawn, no serious axe violations`,
+          async () => {
+            const page = await context.newPage();
+            const problems = await visit(page, server.url + path, origin);
+            assert.ok(await markCount(page) > 0, `${name}: charts drew no marks`);
+            assert.match(await page.locator("footer").innerText(), /Not financial advice/);
+            if (name !== "models") {
+              assert.match(
+                await page.locator("main").innerText(),
+                /Sample data — synthetic, deterministic/,
+              );
+            }
+            const violations = await axeViolations(page, axeSource);
+            await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+            assert.deepEqual(problems, [], `${name}: ${problems.join("\n")}`);
+            assert.equal(violations.length, 0, `${name}: axe found\n${describe(violations)}`);
+            await page.close();
+          },
+        );
       }
+
+      await t.step("a warehouse with candles but no models: every page still renders", async () => {
+        const bare = join(tmp, "bare");
+        const bareDb = await makeFixtureWarehouse(bare, { models: false });
+        const built = await buildSite({
+          outDir: join(bare, "dist"),
+          env: { PREVISION_DB: bareDb, PREVISION_SNAPSHOTS: join(bare, "snapshots") },
+        });
+        const bareServer = serveStatic(built.outDir);
+        try {
+          const bareOrigin = bareServer.url.replace(/\/$/, "");
+          for (
+            const [path, expected] of [
+              ["", /No champion forecast yet/],
+              ["pages/asset", /No forecast from a champion model/],
+              ["pages/models", /No models trained yet/],
+            ] as const
+          ) {
+            const page = await context.newPage();
+            const problems = await visit(page, bareServer.url + path, bareOrigin, {
+              charts: path !== "pages/models",
+            });
+            await page.waitForFunction(
+              `${expected}.test(document.querySelector("main").innerText)`,
+            );
+            assert.match(await page.locator("main").innerText(), expected);
+            assert.deepEqual(problems, [], `${path || "overview"}: ${problems.join("\n")}`);
+            await page.close();
+          }
+        } finally {
+          await bareServer.shutdown();
+        }
+      });
 
       await t.step("asset page: the symbol and timeframe selectors change the charts", async () => {
         const page = await context.newPage();
-        const problems = await visit(page, `${server.url}pages/asset?symbol=BTC%2FUSDT&timeframe=1h`, origin);
+        const problems = await visit(
+          page,
+          `${server.url}pages/asset?symbol=BTC%2FUSDT&timeframe=1h`,
+          origin,
+        );
         const captions = () => page.locator("#observablehq-main figure figcaption").allInnerTexts();
         const titles = () => page.locator("#observablehq-main figure h2").allInnerTexts();
         const before = { captions: await captions(), titles: await titles() };
-        assert.ok(before.titles.some((s) => s.includes("BTC/USDT · 1h")), before.titles.join(" | "));
+        assert.ok(
+          before.titles.some((s) => s.includes("BTC/USDT · 1h")),
+          before.titles.join(" | "),
+        );
 
         await page.selectOption("#observablehq-main select", { label: "ETH/USDT (sample)" });
-        await page.waitForFunction(() =>
-          [...document.querySelectorAll("#observablehq-main figure h2")].some((e) =>
-            e.textContent?.includes("ETH/USDT")
-          )
-        );
+        await waitForTitle(page, "ETH/USDT · 1h");
         const afterSymbol = { captions: await captions(), titles: await titles() };
-        assert.ok(afterSymbol.titles.some((s) => s.includes("ETH/USDT · 1h")), afterSymbol.titles.join(" | "));
+        assert.ok(
+          afterSymbol.titles.some((s) => s.includes("ETH/USDT · 1h")),
+          afterSymbol.titles.join(" | "),
+        );
         assert.notDeepEqual(afterSymbol.captions, before.captions);
 
         await page.getByLabel("1d").check();
-        await page.waitForFunction(() =>
-          [...document.querySelectorAll("#observablehq-main figure h2")].some((e) =>
-            e.textContent?.includes("ETH/USDT · 1d")
-          )
-        );
+        await waitForTitle(page, "ETH/USDT · 1d");
         const afterTimeframe = await captions();
         assert.notDeepEqual(afterTimeframe, afterSymbol.captions);
         assert.ok(await markCount(page) > 0);

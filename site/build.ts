@@ -34,6 +34,7 @@ export interface BuildResult {
 
 const FRAMEWORK_BIN = "node_modules/@observablehq/framework/dist/bin/observable.js";
 const DEFAULT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const LOCK_NAME = ".build.lock";
 const LOCK_WAIT_MS = 180_000;
 
 /**
@@ -64,7 +65,8 @@ const LOCK_STALE_MS = 600_000;
 
 /**
  * Builds the site with the Framework CLI (on Node) into `outDir`, after
- * clearing Framework's data-loader cache. Sets `lang="en"` on every page.
+ * clearing Framework's data-loader cache. Sets `lang="en"` on every page
+ * and lets pages zoom.
  * Throws an Error holding the tail of the CLI's output when the build fails.
  *
  * Builds of one project are serialized by a lock file, because they share
@@ -89,8 +91,8 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildResult
     );
   }
   const cacheDir = join(root, "src", ".observablehq");
-  await Deno.mkdir(cacheDir, { recursive: true });
-  const unlock = await lock(join(cacheDir, "build.lock"));
+  await Deno.mkdir(join(cacheDir, "cache"), { recursive: true });
+  const unlock = await lock(join(cacheDir, "cache", LOCK_NAME));
   try {
     await clearLoaderCache(join(cacheDir, "cache"));
     await clearOutDir(outDir, root);
@@ -114,7 +116,9 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildResult
     const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
     if (!out.success) {
       throw new Error(
-        `Site build failed (node ${FRAMEWORK_BIN} build exited with ${out.code}):\n${tail(text, 30)}`,
+        `Site build failed (node ${FRAMEWORK_BIN} build exited with ${out.code}):\n${
+          tail(text, 30)
+        }`,
       );
     }
   } finally {
@@ -122,7 +126,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildResult
   }
   const pages = await htmlFiles(outDir);
   if (pages.length === 0) throw new Error(`Site build wrote no HTML pages into ${outDir}`);
-  for (const page of pages) await setLang(join(outDir, page), "en");
+  for (const page of pages) await fixHtml(join(outDir, page), "en");
   return { outDir, pages, ms: Math.round(performance.now() - started) };
 }
 
@@ -138,7 +142,7 @@ async function clearLoaderCache(cache: string): Promise<void> {
     return;
   }
   for (const e of entries) {
-    if (e.name === "_node") continue;
+    if (e.name === "_node" || e.name === LOCK_NAME) continue;
     await Deno.remove(join(cache, e.name), { recursive: true });
   }
 }
@@ -159,11 +163,17 @@ async function clearOutDir(outDir: string, root: string): Promise<void> {
   await Deno.remove(outDir, { recursive: true });
 }
 
-/** Framework writes `<html>`; screen readers and axe need the page's language. */
-async function setLang(path: string, lang: string): Promise<void> {
-  const html = await Deno.readTextFile(path);
-  if (/<html\s[^>]*\blang=/i.test(html)) return;
-  await Deno.writeTextFile(path, html.replace(/<html(\s|>)/i, `<html lang="${lang}"$1`));
+/**
+ * Framework writes `<html>` with no language, which screen readers and axe
+ * need, and a viewport that forbids zooming (`maximum-scale=1`).
+ */
+async function fixHtml(path: string, lang: string): Promise<void> {
+  let html = await Deno.readTextFile(path);
+  if (!/<html\s[^>]*\blang=/i.test(html)) {
+    html = html.replace(/<html(\s|>)/i, `<html lang="${lang}"$1`);
+  }
+  html = html.replace(/(<meta name="viewport" content="[^"]*?),\s*maximum-scale=1/, "$1");
+  await Deno.writeTextFile(path, html);
 }
 
 async function htmlFiles(dir: string): Promise<string[]> {

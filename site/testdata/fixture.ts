@@ -32,13 +32,18 @@ const CREATED = Date.UTC(2024, 5, 1, 1, 0, 0);
  * snapshot under `dir/snapshots`, closes it, and returns the database path.
  *
  * @param dir A directory to create the warehouse in (created when missing).
+ * @param options `models: false` stops after the candles: a warehouse that was
+ *   ingested but never trained (no runs, aliases or forecasts). Default true.
  * @example
  * ```ts
  * const db = await makeFixtureWarehouse(await Deno.makeTempDir());
  * // PREVISION_DB=db → openSnapshot(snapshotRoot(db)) now works.
  * ```
  */
-export async function makeFixtureWarehouse(dir: string): Promise<string> {
+export async function makeFixtureWarehouse(
+  dir: string,
+  options: { models?: boolean } = {},
+): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });
   const path = join(dir, "warehouse.duckdb");
   await Deno.remove(path).catch(() => {});
@@ -47,7 +52,7 @@ export async function makeFixtureWarehouse(dir: string): Promise<string> {
     await wh.transaction(async () => {
       for (const [i, s] of FIXTURE_SERIES.entries()) {
         const closes = await insertCandles(wh, s, 1000 + i);
-        await insertModels(wh, s, closes);
+        if (options.models !== false) await insertModels(wh, s, closes);
       }
     });
     await publishSnapshot(wh, join(dir, "snapshots"));

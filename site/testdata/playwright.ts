@@ -26,11 +26,11 @@ export interface Page {
   on(event: "response", fn: (r: { url(): string; status(): number }) => void): void;
   goto(url: string, options?: { waitUntil?: "load" | "networkidle" }): Promise<unknown>;
   waitForSelector(selector: string, options?: { timeout?: number }): Promise<unknown>;
-  waitForFunction(fn: () => unknown, arg?: unknown, options?: { timeout?: number }): Promise<unknown>;
+  waitForFunction(expression: string): Promise<unknown>;
   locator(selector: string): Locator;
   getByLabel(text: string, options?: { exact?: boolean }): Locator;
   selectOption(selector: string, value: { label: string }): Promise<string[]>;
-  evaluate<T>(fn: string | (() => T)): Promise<T>;
+  evaluate<T>(expression: string): Promise<T>;
   screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
   close(): Promise<void>;
 }

@@ -1,6 +1,9 @@
 // Minimal DOM builders, so pages need no template library from a CDN.
 
-/** Creates an element: h("p", {class: "muted"}, "text", child). Null children are skipped. */
+/**
+ * Creates an element with attributes and children; null and false children are skipped.
+ * @example h("p", { class: "pv-note" }, "Last candle ", h("strong", {}, "2024-06-01"))
+ */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs ?? {})) {
@@ -16,26 +19,46 @@ export function h(tag, attrs = {}, ...children) {
 }
 
 /**
- * A plain, accessible table: dataTable(rows, {columns: [{label, value, align}], caption}).
- * `value(row)` may return a string, a number or a Node.
+ * A plain, accessible table with a caption and column headers; `value(row)` may return a string,
+ * a number or a Node.
+ * @example dataTable(rows, { caption: "Metrics", columns: [{ label: "MAE", value: (r) => r.mae, align: "right" }] })
  */
 export function dataTable(rows, { columns, caption } = {}) {
   return h(
     "table",
     { class: "pv-table" },
     caption ? h("caption", {}, caption) : null,
-    h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.align === "right" ? "num" : null }, c.label)))),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        columns.map((c) =>
+          h("th", { scope: "col", class: c.align === "right" ? "num" : null }, c.label)
+        ),
+      ),
+    ),
     h(
       "tbody",
       {},
       rows.map((r) =>
-        h("tr", {}, columns.map((c) => h("td", { class: c.align === "right" ? "num" : null }, c.value(r) ?? "—")))
+        h(
+          "tr",
+          {},
+          columns.map((c) =>
+            h("td", { class: c.align === "right" ? "num" : null }, c.value(r) ?? "—")
+          ),
+        )
       ),
     ),
   );
 }
 
-/** The banner every page shows when it displays the synthetic sample market. */
+/**
+ * The banner every page shows when it displays the synthetic sample market (null otherwise).
+ * @example sampleBanner(markets.map((m) => m.exchange))
+ */
 export function sampleBanner(exchanges) {
   if (!exchanges.includes("sample")) return null;
   return h(

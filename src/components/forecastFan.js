@@ -1,4 +1,5 @@
 import * as Plot from "@observablehq/plot";
+import { plot } from "./plot.js";
 import { formatLevel, formatPrice, formatUtc } from "./format.js";
 
 const OPACITY = { 0.5: 0.38, 0.8: 0.24, 0.95: 0.12 };
@@ -6,15 +7,20 @@ const OPACITY = { 0.5: 0.38, 0.8: 0.24, 0.95: 0.12 };
 /**
  * Recent history, the champion's forecast path (yhat, dashed) and its interval bands, each band
  * labelled with its nominal coverage at the right edge so meaning is not carried by shade alone.
- * forecastFan({history, forecast}, {width}) — history: [{ts: Date, close}], forecast: {points: [{ts: Date,
- * horizon, yhat, lower, upper, level}], model, version_id, issued_at}
+ * history: [{ts: Date, close}]; forecast: {points: [{ts: Date, horizon, yhat, lower, upper, level}],
+ * model, version_id, issued_at}, or null.
+ * @example forecastFan({ history: candles.slice(-72), forecast }, { width, title: "BTC/USDT · 1h" })
  */
 export function forecastFan({ history, forecast }, { width = 640, height = 320, title } = {}) {
   const last = history[history.length - 1];
   const points = forecast?.points ?? [];
-  const levels = [...new Set(points.map((p) => p.level).filter((l) => l != null))].sort((a, b) => b - a);
+  const levels = [...new Set(points.map((p) => p.level).filter((l) => l != null))].sort((a, b) =>
+    b - a
+  );
   // Every band starts at the last close, so the fan opens from what is known.
-  const anchor = last ? { ts: last.ts, yhat: last.close, lower: last.close, upper: last.close } : null;
+  const anchor = last
+    ? { ts: last.ts, yhat: last.close, lower: last.close, upper: last.close }
+    : null;
   const band = (level) => [...(anchor ? [anchor] : []), ...points.filter((p) => p.level === level)];
   const path = [...(anchor ? [anchor] : []), ...uniqueBy(points, (p) => p.horizon)];
   const tail = (level) => points.filter((p) => p.level === level).at(-1);
@@ -26,21 +32,36 @@ export function forecastFan({ history, forecast }, { width = 640, height = 320, 
         y2: "upper",
         fill: "var(--theme-foreground-focus)",
         fillOpacity: OPACITY[level] ?? 0.2,
-        ariaLabel: `${formatLevel(level)} interval`,
+        ariaDescription: `${formatLevel(level)} interval`,
       })
     ),
-    Plot.lineY(history, { x: "ts", y: "close", stroke: "var(--theme-foreground)", strokeWidth: 1.5, ariaLabel: "history" }),
+    Plot.lineY(history, {
+      x: "ts",
+      y: "close",
+      stroke: "var(--theme-foreground)",
+      strokeWidth: 1.5,
+      ariaDescription: "history",
+    }),
     Plot.lineY(path, {
       x: "ts",
       y: "yhat",
       stroke: "var(--theme-foreground-focus)",
       strokeWidth: 2,
       strokeDasharray: "5,3",
-      ariaLabel: "forecast",
+      ariaDescription: "forecast path (yhat)",
     }),
-    anchor ? Plot.ruleX([anchor.ts], { stroke: "var(--theme-foreground-muted)", strokeDasharray: "2,3" }) : null,
     anchor
-      ? Plot.text([anchor], { x: "ts", y: "yhat", text: () => "last close", dy: -10, textAnchor: "end", dx: -4 })
+      ? Plot.ruleX([anchor.ts], { stroke: "var(--theme-foreground-muted)", strokeDasharray: "2,3" })
+      : null,
+    anchor
+      ? Plot.text([anchor], {
+        x: "ts",
+        y: "yhat",
+        text: () => "last close",
+        dy: -10,
+        textAnchor: "end",
+        dx: -4,
+      })
       : null,
     ...levels.map((level) =>
       Plot.text([tail(level)].filter(Boolean), {
@@ -52,9 +73,15 @@ export function forecastFan({ history, forecast }, { width = 640, height = 320, 
         fontSize: 10,
       })
     ),
-    Plot.text(path.slice(-1), { x: "ts", y: "yhat", text: () => "forecast", textAnchor: "start", dx: 6 }),
+    Plot.text(points.length ? path.slice(-1) : [], {
+      x: "ts",
+      y: "yhat",
+      text: () => "forecast",
+      textAnchor: "start",
+      dx: 6,
+    }),
   ].filter(Boolean);
-  return Plot.plot({
+  return plot({
     width,
     height,
     title,
@@ -67,23 +94,38 @@ export function forecastFan({ history, forecast }, { width = 640, height = 320, 
   });
 }
 
-/** The text a reader needs without the picture: what, from when, and the key numbers. */
+/**
+ * The text a reader needs without the picture: what, from when, and the key numbers.
+ * @example fanCaption(candles.at(-1), forecast, [0.95, 0.8, 0.5])
+ */
 export function fanCaption(last, forecast, levels = []) {
   const points = forecast?.points ?? [];
-  if (!points.length) return "No forecast from a champion model for this series yet: run `deno task train` and `deno task forecast`.";
+  if (!points.length) {
+    return "No forecast from a champion model for this series yet: run `deno task train` and `deno task forecast`.";
+  }
   const byLevel = (h, level) => points.find((p) => p.horizon === h && p.level === level);
   const first = points.reduce((a, b) => (b.horizon < a.horizon ? b : a));
   const final = points.reduce((a, b) => (b.horizon > a.horizon ? b : a));
   const main = levels.includes(0.8) ? 0.8 : levels[0];
   const iv = (p) => {
     const q = byLevel(p.horizon, main);
-    return q ? `, ${formatLevel(main)} interval ${formatPrice(q.lower)} – ${formatPrice(q.upper)}` : "";
+    return q
+      ? `, ${formatLevel(main)} interval ${formatPrice(q.lower)} – ${formatPrice(q.upper)}`
+      : "";
   };
-  return `Solid line: last ${last ? "closes" : "—"} up to ${formatUtc(last?.ts)}. Dashed line: the champion ` +
-    `(${forecast.model ?? "model"}, version ${forecast.version_id}) forecast issued ${formatUtc(forecast.issued_at)}. ` +
-    `Bands, darkest to lightest: ${levels.slice().reverse().map(formatLevel).join(", ")} intervals. ` +
+  return `Solid line: last ${last ? "closes" : "—"} up to ${
+    formatUtc(last?.ts)
+  }. Dashed line: the champion ` +
+    `(${forecast.model ?? "model"}, version ${forecast.version_id}) forecast issued ${
+      formatUtc(forecast.issued_at)
+    }. ` +
+    `Bands, darkest to lightest: ${
+      levels.slice().reverse().map(formatLevel).join(", ")
+    } intervals. ` +
     `Next step (${formatUtc(first.ts)}): ${formatPrice(first.yhat)}${iv(first)}. ` +
-    `Last step, h=${final.horizon} (${formatUtc(final.ts)}): ${formatPrice(final.yhat)}${iv(final)}.`;
+    `Last step, h=${final.horizon} (${formatUtc(final.ts)}): ${formatPrice(final.yhat)}${
+      iv(final)
+    }.`;
 }
 
 function uniqueBy(rows, key) {

@@ -1,9 +1,11 @@
 import * as Plot from "@observablehq/plot";
+import { plot } from "./plot.js";
 import { formatPrice, formatUtc } from "./format.js";
 
 /**
  * Closing price with each candle's low–high range as a band.
- * priceChart(candles, {width, title: "BTC/USDT · 1h"}) — candles: [{ts: Date, open, high, low, close, volume}]
+ * candles: [{ts: Date, open, high, low, close, volume}], oldest first.
+ * @example priceChart(candles, { width, title: "BTC/USDT · 1h" })
  */
 export function priceChart(candles, { width = 640, height = 300, title } = {}) {
   const first = candles[0];
@@ -11,11 +13,15 @@ export function priceChart(candles, { width = 640, height = 300, title } = {}) {
   const lo = Math.min(...candles.map((d) => d.low));
   const hi = Math.max(...candles.map((d) => d.high));
   const caption = candles.length
-    ? `Close (line) and low–high range (band) of ${candles.length} candles from ${formatUtc(first.ts)} to ` +
-      `${formatUtc(last.ts)}. Last close ${formatPrice(last.close)}; range over the period ${formatPrice(lo)} – ` +
+    ? `Close (line) and low–high range (band) of ${candles.length} candles from ${
+      formatUtc(first.ts)
+    } to ` +
+      `${formatUtc(last.ts)}. Last close ${formatPrice(last.close)}; range over the period ${
+        formatPrice(lo)
+      } – ` +
       `${formatPrice(hi)}.`
     : "No candles for this series.";
-  return Plot.plot({
+  return plot({
     width,
     height,
     title,
@@ -24,30 +30,48 @@ export function priceChart(candles, { width = 640, height = 300, title } = {}) {
     x: { type: "utc", label: "Time (UTC)" },
     y: { grid: true, label: "Price", tickFormat: "~s", zero: false },
     marks: [
-      Plot.areaY(candles, { x: "ts", y1: "low", y2: "high", fill: "var(--theme-foreground-focus)", fillOpacity: 0.18 }),
-      Plot.lineY(candles, { x: "ts", y: "close", stroke: "var(--theme-foreground-focus)", strokeWidth: 1.5 }),
-      Plot.tip(candles, Plot.pointerX({
+      Plot.areaY(candles, {
+        x: "ts",
+        y1: "low",
+        y2: "high",
+        fill: "var(--theme-foreground-focus)",
+        fillOpacity: 0.18,
+      }),
+      Plot.lineY(candles, {
         x: "ts",
         y: "close",
-        channels: { open: "open", high: "high", low: "low", close: "close" },
-        format: { x: (d) => formatUtc(d), y: false },
-      })),
+        stroke: "var(--theme-foreground-focus)",
+        strokeWidth: 1.5,
+      }),
+      Plot.tip(
+        candles,
+        Plot.pointerX({
+          x: "ts",
+          y: "close",
+          channels: { open: "open", high: "high", low: "low", close: "close" },
+          format: { x: (d) => formatUtc(d), y: false },
+        }),
+      ),
     ],
   });
 }
 
 /**
  * Traded volume per candle, as bars.
- * volumeChart(candles, {width})
+ * @example volumeChart(candles, { width })
  */
 export function volumeChart(candles, { width = 640, height = 120 } = {}) {
   const total = candles.reduce((s, d) => s + (d.volume ?? 0), 0);
   const max = candles.reduce((m, d) => (d.volume > m.volume ? d : m), candles[0] ?? { volume: 0 });
   const caption = candles.length
-    ? `Volume per candle (base units). Total ${total.toLocaleString("en-US", { maximumFractionDigits: 0 })}; ` +
-      `largest ${max.volume.toLocaleString("en-US", { maximumFractionDigits: 0 })} at ${formatUtc(max.ts)}.`
+    ? `Volume per candle (base units). Total ${
+      total.toLocaleString("en-US", { maximumFractionDigits: 0 })
+    }; ` +
+      `largest ${max.volume.toLocaleString("en-US", { maximumFractionDigits: 0 })} at ${
+        formatUtc(max.ts)
+      }.`
     : "No volume for this series.";
-  return Plot.plot({
+  return plot({
     width,
     height,
     caption,
@@ -55,7 +79,12 @@ export function volumeChart(candles, { width = 640, height = 120 } = {}) {
     x: { type: "utc", label: null },
     y: { grid: true, label: "Volume", tickFormat: "~s" },
     marks: [
-      Plot.rectY(candles, { x1: "ts", x2: candleEnd(candles), y: "volume", fill: "var(--theme-foreground-muted)" }),
+      Plot.rectY(candles, {
+        x1: "ts",
+        x2: candleEnd(candles),
+        y: "volume",
+        fill: "var(--theme-foreground-muted)",
+      }),
       Plot.ruleY([0]),
     ],
   });

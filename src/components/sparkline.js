@@ -1,12 +1,13 @@
 import * as Plot from "@observablehq/plot";
+import { plot } from "./plot.js";
 
 /**
  * A small line of recent closes with the last point marked.
- * sparkline([1, 2, 3], {width: 160, height: 40, label: "BTC/USDT 1h closes, last 168"})
+ * @example sparkline([64010, 64200, 64650.9], { width: 160, height: 40, label: "BTC/USDT 1h closes" })
  */
 export function sparkline(values, { width = 160, height = 40, label = "recent closes" } = {}) {
   const data = values.map((y, i) => ({ i, y })).filter((d) => d.y != null);
-  return Plot.plot({
+  return plot({
     width,
     height,
     margin: 3,
@@ -14,7 +15,12 @@ export function sparkline(values, { width = 160, height = 40, label = "recent cl
     ariaLabel: label,
     y: { zero: false },
     marks: [
-      Plot.lineY(data, { x: "i", y: "y", stroke: "var(--theme-foreground-focus)", strokeWidth: 1.5 }),
+      Plot.lineY(data, {
+        x: "i",
+        y: "y",
+        stroke: "var(--theme-foreground-focus)",
+        strokeWidth: 1.5,
+      }),
       Plot.dot(data.slice(-1), { x: "i", y: "y", r: 2.5, fill: "var(--theme-foreground-focus)" }),
     ],
   });

@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { createApp } from "./app.ts";
+import { KeyRing } from "./keys.ts";
+import { LiveView, loadView } from "./serving.ts";
+import { makeApiFixture } from "./testdata/fixture.ts";
+
+const fx = await makeApiFixture();
+const live = LiveView.of(await loadView(fx.root));
+const keys = await KeyRing.fromFile(fx.keysPath);
+const app = createApp({ live, keys });
+const auth = { Authorization: `Bearer ${fx.key}` };
+const get = (path: string, headers: Record<string, string> = auth) =>
+  app.request(path, { headers });
+
+Deno.test("GET /api/health is public and reports every series with its freshness and champion", async () => {
+  const res = await app.request("/api/health");
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.status, "ok");
+  assert.equal(body.series.length, 4);
+  assert.ok(
+    body.series.every((s: { champion: string | null; sample: boolean }) => s.champion && s.sample),
+  );
+});
+
+Deno.test("GET /api/health answers 503 before any snapshot exists", async () => {
+  const empty = createApp({
+    live: await LiveView.start(await Deno.makeTempDir(), { intervalMs: 0 }),
+    keys,
+  });
+  const res = await empty.request("/api/health");
+  assert.equal(res.status, 503);
+  assert.equal((await res.json()).status, "unavailable");
+});
+
+Deno.test("GET /api/v1/* answers 401 with a JSON error without a key, or with a wrong one", async () => {
+  for (
+    const h of [{} as Record<string, string>, { Authorization: "Bearer nope-nope-nope-nope" }, {
+      Authorization: `Basic ${fx.key}`,
+    }, {
+      Authorization: `Bearer ${fx.key.slice(0, -1)}x`,
+    }]
+  ) {
+    const res = await get("/api/v1/forecasts?symbol=BTC/USDT&timeframe=1h", h);
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get("WWW-Authenticate"), 'Bearer realm="prevision"');
+    assert.ok((await res.json()).error);
+  }
+});
+
+Deno.test("GET /api/v1/forecasts returns the champion's latest forecast, symbol as BTC/USDT or BTC-USDT", async () => {
+  for (const symbol of ["BTC/USDT", "BTC-USDT", "btc-usdt"]) {
+    const res = await get(`/api/v1/forecasts?symbol=${encodeURIComponent(symbol)}&timeframe=1h`);
+    assert.equal(res.status, 200);
+    const body = await res.json();
+    assert.equal(body.symbol, "BTC/USDT");
+    assert.equal(body.timeframe, "1h");
+    assert.ok(body.version_id);
+    assert.equal(body.points.length, 3 * 3);
+    for (const p of body.points) {
+      assert.ok(p.lower <= p.yhat && p.yhat <= p.upper);
+      assert.match(p.ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    }
+  }
+});
+
+Deno.test("GET /api/v1/* answers 400 naming the field, and 404 for an unknown symbol or timeframe", async () => {
+  let res = await get("/api/v1/forecasts?timeframe=1h");
+  assert.equal(res.status, 400);
+  assert.deepEqual((await res.json()).details, [{ field: "symbol", message: "required" }]);
+  res = await get("/api/v1/ohlcv?symbol=BTC/USDT&timeframe=1h&start=yesterday&limit=0");
+  assert.equal(res.status, 400);
+  const fields = (await res.json()).details.map((d: { field: string }) => d.field).sort();
+  assert.deepEqual(fields, ["limit", "start"]);
+  res = await get("/api/v1/forecasts?symbol=DOGE/USDT&timeframe=1h");
+  assert.equal(res.status, 404);
+  assert.match((await res.json()).error, /unknown symbol DOGE\/USDT/);
+  res = await get("/api/v1/ohlcv?symbol=BTC/USDT&timeframe=4h");
+  assert.equal(res.status, 404);
+});
+
+Deno.test("GET /api/v1/ohlcv pages oldest first within start/end/limit", async () => {
+  const res = await get(
+    "/api/v1/ohlcv?symbol=ETH/USDT&timeframe=1h&start=2025-05-01&end=2025-05-02T00:00:00Z&limit=10",
+  );
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.candles.length, 10);
+  assert.equal(body.candles[0].ts, "2025-05-01T00:00:00.000Z");
+  assert.ok(
+    body.candles.every((c: { ts: string }, i: number, a: { ts: string }[]) =>
+      i === 0 || c.ts > a[i - 1].ts
+    ),
+  );
+  assert.equal(body.next, "2025-05-01T10:00:00.000Z");
+});
+
+Deno.test("GET /api/v1/markets and /api/v1/models describe series, versions and aliases", async () => {
+  const m = await (await get("/api/v1/markets")).json();
+  assert.equal(m.markets.length, 4);
+  const models = await (await get("/api/v1/models?symbol=ETH/USDT&timeframe=1d")).json();
+  assert.equal(models.versions.length, 3);
+  assert.ok(
+    models.versions.every((v: { metrics: Record<string, number> }) =>
+      typeof v.metrics.mase === "number"
+    ),
+  );
+  assert.ok(models.aliases.some((a: { alias: string }) => a.alias === "champion"));
+});
+
+Deno.test("the API never answers 5xx to any query string (fuzz)", async () => {
+  const paths = [
+    "/api/v1/forecasts",
+    "/api/v1/ohlcv",
+    "/api/v1/models",
+    "/api/v1/forecasts/history",
+  ];
+  const value = fc.oneof(
+    fc.string({ maxLength: 300 }),
+    fc.constantFrom(
+      "BTC/USDT",
+      "1h",
+      "2025-01-01",
+      "'; DROP TABLE ohlcv; --",
+      "../../etc/passwd",
+      "\u0000",
+      "9".repeat(400),
+    ),
+  );
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(...paths),
+      fc.dictionary(
+        fc.constantFrom("symbol", "timeframe", "start", "end", "limit", "exchange", "x"),
+        value,
+      ),
+      async (path, q) => {
+        const res = await get(`${path}?${new URLSearchParams(q)}`);
+        assert.ok(res.status < 500, `${path}?${new URLSearchParams(q)} → ${res.status}`);
+        await res.body?.cancel();
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+Deno.test("unknown /api paths answer a JSON 404", async () => {
+  const res = await get("/api/v2/nothing");
+  assert.equal(res.status, 404);
+  assert.ok((await res.json()).error);
+});

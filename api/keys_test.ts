@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { openWarehouse } from "../warehouse/db.ts";
+import { createKey, exportKeys, KeyRing, listKeys, registerKey, revokeKey } from "./keys.ts";
+
+Deno.test("keys: created keys verify, are stored only as hashes, and stop working when revoked or expired", async () => {
+  const dir = await Deno.makeTempDir();
+  const wh = await openWarehouse(join(dir, "w.duckdb"));
+  const file = join(dir, "api-keys.json");
+  const a = await createKey(wh, { name: "a" });
+  const b = await createKey(wh, { name: "b", expiresAt: "2001-01-01" });
+  await exportKeys(wh, file);
+  const ring = await KeyRing.fromFile(file);
+  assert.equal(await ring.verify(a.key), a.key_id);
+  assert.equal(await ring.verify(b.key), undefined, "expired");
+  assert.equal(await ring.verify(a.key.replace(/.$/, (c) => (c === "A" ? "B" : "A"))), undefined);
+  const text = await Deno.readTextFile(file) +
+    JSON.stringify(await wh.rows("SELECT * FROM api_keys"));
+  assert.ok(!text.includes(a.key.split("_")[2]), "the secret is never stored");
+  assert.ok(await revokeKey(wh, a.key_id));
+  assert.equal(await revokeKey(wh, "nope"), false);
+  await exportKeys(wh, file);
+  await new Promise((r) => setTimeout(r, 1100)); // the ring re-reads its file at most once a second
+  assert.equal(await ring.verify(a.key), undefined, "revoked");
+  wh.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("registerKey() stores PREVISION_API_KEY hashed, once", async () => {
+  const wh = await openWarehouse(":memory:");
+  const id1 = await registerKey(wh, "my-own-secret-key-123", "env");
+  const id2 = await registerKey(wh, "my-own-secret-key-123", "env");
+  assert.equal(id1, id2);
+  const ks = await listKeys(wh);
+  assert.equal(ks.length, 1);
+  assert.ok(!JSON.stringify(ks).includes("my-own-secret-key-123"));
+  const ring = KeyRing.of(ks);
+  assert.equal(await ring.verify("my-own-secret-key-123"), id1);
+  await assert.rejects(() => registerKey(wh, "short", "env"), /at least 16/);
+  wh.close();
+});

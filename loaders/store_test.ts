@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { openWarehouse } from "../warehouse/db.ts";
+import { ingestSeries } from "./store.ts";
+import type { SourcedCandle } from "./validate.ts";
+
+const H = 3_600_000;
+const T0 = Date.UTC(2025, 0, 1);
+const NOW = T0 + 100 * H;
+
+function candle(i: number, over: Partial<SourcedCandle> = {}): SourcedCandle {
+  const open = 100 + i;
+  return {
+    ts: T0 + i * H,
+    open,
+    high: open + 2,
+    low: open - 1,
+    close: open + 1,
+    volume: 5,
+    ref: `t.csv:${i + 2}`,
+    ...over,
+  };
+}
+const series = (
+  rows: SourcedCandle[],
+) => [{ exchange: "test", symbol: "BTC/USDT", timeframe: "1h" as const, rows }];
+
+Deno.test("ingestSeries() accounts for every row: loaded + rejected + duplicate = read", async () => {
+  const wh = await openWarehouse(":memory:");
+  const rows = [
+    candle(0),
+    candle(1),
+    candle(1), // identical repeat in the batch
+    candle(2, { high: 50 }), // high below open
+    candle(3, { close: NaN }),
+    candle(4, { ts: T0 + 4 * H + 7 }), // not aligned
+    candle(100), // still open at NOW
+    candle(5, { volume: -1 }),
+  ];
+  const r = await ingestSeries(wh, "test", series(rows), { now: NOW });
+  assert.equal(r.rows_read, 8);
+  assert.equal(r.rows_loaded, 2);
+  assert.equal(r.rows_duplicate, 1);
+  assert.equal(r.rows_rejected, 5);
+  const rejects = await wh.rows<{ source_ref: string; reason: string }>(
+    "SELECT source_ref, reason FROM rejects ORDER BY source_ref",
+  );
+  assert.deepEqual(rejects.map((x) => x.source_ref), [
+    "t.csv:102",
+    "t.csv:4",
+    "t.csv:5",
+    "t.csv:6",
+    "t.csv:7",
+  ]);
+  assert.match(rejects.find((x) => x.source_ref === "t.csv:4")!.reason, /high 50 is below/);
+  assert.match(rejects.find((x) => x.source_ref === "t.csv:102")!.reason, /not closed yet/);
+  const run = await wh.one<Record<string, number>>(
+    "SELECT rows_read, rows_loaded, rows_rejected, rows_duplicate FROM ingest_runs",
+  );
+  assert.equal(run!.rows_read, run!.rows_loaded + run!.rows_rejected + run!.rows_duplicate);
+  wh.close();
+});
+
+Deno.test("ingestSeries() is idempotent: the same rows again change nothing", async () => {
+  const wh = await openWarehouse(":memory:");
+  const rows = [candle(0), candle(1), candle(2)];
+  await ingestSeries(wh, "test", series(rows), { now: NOW });
+  const before = await wh.rows("SELECT * EXCLUDE (ingested_at) FROM ohlcv ORDER BY ts");
+  const r = await ingestSeries(wh, "test", series(rows), { now: NOW });
+  assert.equal(r.rows_loaded, 0);
+  assert.equal(r.rows_duplicate, 3);
+  assert.deepEqual(await wh.rows("SELECT * EXCLUDE (ingested_at) FROM ohlcv ORDER BY ts"), before);
+  wh.close();
+});
+
+Deno.test("ingestSeries() lets a newer source win a conflict and keeps the old values in rejects", async () => {
+  const wh = await openWarehouse(":memory:");
+  await ingestSeries(wh, "test", series([candle(0)]), { now: NOW });
+  const r = await ingestSeries(wh, "test", series([candle(0, { close: 100.5 })]), { now: NOW });
+  assert.equal(r.rows_loaded, 1);
+  assert.equal((await wh.one<{ close: number }>("SELECT close FROM ohlcv"))?.close, 100.5);
+  const rej = await wh.one<{ reason: string; raw: string }>("SELECT reason, raw FROM rejects");
+  assert.match(rej!.reason, /superseded/);
+  assert.equal(JSON.parse(rej!.raw).old.close, 101);
+  wh.close();
+});
+
+Deno.test("ingestSeries() leaves the warehouse as it was when a run fails, and records the failure", async () => {
+  const wh = await openWarehouse(":memory:");
+  await ingestSeries(wh, "test", series([candle(0)]), { now: NOW });
+  const bad = [...series([candle(1), candle(2)]), {
+    exchange: null as unknown as string, // violates NOT NULL after other rows were staged
+    symbol: "ETH/USDT",
+    timeframe: "1h" as const,
+    rows: [candle(3)],
+  }];
+  await assert.rejects(() => ingestSeries(wh, "test", bad, { now: NOW }));
+  assert.equal((await wh.one<{ n: number }>("SELECT count(*) AS n FROM ohlcv"))?.n, 1);
+  const runs = await wh.rows<{ status: string; message: string }>(
+    "SELECT status, message FROM ingest_runs ORDER BY started_at",
+  );
+  assert.deepEqual(runs.map((r) => r.status), ["ok", "failed"]);
+  assert.match(runs[1].message, /nothing loaded/);
+  wh.close();
+});

@@ -1,0 +1,119 @@
+/**
+ * The whole chain as a user runs it: `start` in a subprocess on a small
+ * sample, into a temporary warehouse; then the site and the API over HTTP,
+ * and the tables it wrote.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { openWarehouse } from "../warehouse/db.ts";
+
+const KEY = "integration-test-key-0123456789";
+
+Deno.test({
+  name: "deno task start runs the whole chain and serves the site and the API",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "prevision-chain-" });
+    const env = {
+      PREVISION_DB: join(dir, "data", "warehouse.duckdb"),
+      PREVISION_MODELS: join(dir, "models"),
+      PREVISION_DIST: join(dir, "dist"),
+      PREVISION_API_KEY: KEY,
+      PORT: "0",
+    };
+    // start keeps serving, so its output never ends: it goes to a file that is polled.
+    const logPath = join(dir, "start.log");
+    const args = [
+      "run",
+      "-A",
+      "cli/main.ts",
+      "start",
+      "--days",
+      "300",
+      "--symbols",
+      "BTC/USDT,ETH/USDT",
+      "--horizons",
+      "1,2,3",
+    ];
+    const child = new Deno.Command("sh", {
+      args: ["-c", 'exec "$0" "$@" > "$LOG" 2>&1', Deno.execPath(), ...args],
+      env: { ...env, LOG: logPath },
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    let text = "";
+    const deadline = Date.now() + 240_000;
+    while (!/Stop with Ctrl-C/.test(text) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      text = await Deno.readTextFile(logPath).catch(() => "");
+    }
+    const base = /site\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(text)?.[1];
+    try {
+      assert.ok(base, `start did not print its URL:\n${text}`);
+      assert.match(text, /SAMPLE market \(synthetic data\)/);
+      assert.match(text, /PREVISION_API_KEY is registered/);
+      assert.ok(!text.includes(KEY), "the key is never printed");
+
+      const site = await fetch(`${base}/`);
+      assert.equal(site.status, 200);
+      assert.match(await site.text(), /<html lang="en"/);
+
+      const health = await fetch(`${base}/api/health`);
+      assert.equal(health.status, 200);
+      assert.equal((await health.json()).series.length, 4);
+
+      const denied = await fetch(`${base}/api/v1/forecasts?symbol=BTC/USDT&timeframe=1h`);
+      assert.equal(denied.status, 401);
+      await denied.body?.cancel();
+
+      const res = await fetch(`${base}/api/v1/forecasts?symbol=BTC/USDT&timeframe=1h`, {
+        headers: { Authorization: `Bearer ${KEY}` },
+      });
+      assert.equal(res.status, 200);
+      const f = await res.json();
+      assert.equal(f.points.length, 9);
+      assert.ok(
+        Date.parse(f.points[0].ts) > Date.now() - 2 * 3_600_000,
+        "the forecast starts after the last closed candle",
+      );
+    } finally {
+      child.kill("SIGTERM");
+      const exited = await Promise.race([
+        child.status.then((s) => s.code),
+        new Promise<string>((r) => setTimeout(() => r("still running"), 10_000)),
+      ]);
+      if (exited === "still running") child.kill("SIGKILL");
+      assert.equal(
+        exited,
+        0,
+        `start should stop cleanly on SIGTERM:\n${await Deno.readTextFile(logPath)}`,
+      );
+    }
+
+    const wh = await openWarehouse(env.PREVISION_DB, { readOnly: true });
+    const count = async (sql: string) => (await wh.one<{ n: number }>(sql))!.n;
+    assert.equal(
+      await count(
+        "SELECT count(DISTINCT (symbol, timeframe)) AS n FROM ohlcv WHERE exchange = 'sample'",
+      ),
+      4,
+    );
+    assert.equal(await count("SELECT count(*) AS n FROM model_runs"), 4 * 3);
+    assert.equal(
+      await count("SELECT count(*) AS n FROM current_aliases WHERE alias = 'champion'"),
+      4,
+    );
+    assert.ok(await count("SELECT count(*) AS n FROM backtest_predictions") > 1000);
+    assert.ok(await count("SELECT count(*) AS n FROM run_metrics WHERE metric = 'mase'") > 10);
+    assert.equal(await count("SELECT count(DISTINCT (symbol, timeframe)) AS n FROM forecasts"), 4);
+    assert.equal(await count("SELECT count(*) AS n FROM api_keys"), 1);
+    const run = await wh.one<Record<string, number>>(
+      "SELECT rows_read, rows_loaded, rows_rejected, rows_duplicate FROM ingest_runs",
+    );
+    assert.equal(run!.rows_read, run!.rows_loaded + run!.rows_rejected + run!.rows_duplicate);
+    wh.close();
+    await Deno.remove(dir, { recursive: true });
+  },
+});

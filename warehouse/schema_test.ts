@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { openWarehouse } from "./db.ts";
+import { migrate, MIGRATIONS, SCHEMA_VERSION } from "./schema.ts";
+
+Deno.test("openWarehouse() creates the schema with its version, and reopening keeps data", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "w.duckdb");
+  let wh = await openWarehouse(path);
+  const v = await wh.one<{ v: number }>("SELECT max(version) AS v FROM schema_version");
+  assert.equal(v?.v, SCHEMA_VERSION);
+  for (
+    const t of [
+      "ohlcv",
+      "ingest_runs",
+      "rejects",
+      "signals",
+      "model_runs",
+      "run_metrics",
+      "backtest_predictions",
+      "model_versions",
+      "model_aliases",
+      "forecasts",
+      "api_requests",
+    ]
+  ) {
+    assert.ok(await wh.one(`SELECT * FROM ${t} LIMIT 0`) === undefined, t);
+  }
+  await wh.run(
+    "INSERT INTO ohlcv (exchange, symbol, timeframe, ts, open, high, low, close, volume) VALUES ('x','A/B','1d','2024-01-01',1,2,0.5,1.5,10)",
+  );
+  wh.close();
+  wh = await openWarehouse(path);
+  assert.equal((await wh.one<{ n: number }>("SELECT count(*) AS n FROM ohlcv"))?.n, 1);
+  wh.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("migrate() runs new migrations forward and never loses rows", async () => {
+  const wh = await openWarehouse(":memory:");
+  await wh.run(
+    "INSERT INTO ohlcv (exchange, symbol, timeframe, ts, open, high, low, close, volume) VALUES ('x','A/B','1d','2024-01-01',1,2,0.5,1.5,10)",
+  );
+  const next = [...MIGRATIONS, {
+    version: SCHEMA_VERSION + 1,
+    description: "test: a new column",
+    sql: "ALTER TABLE ohlcv ADD COLUMN trades BIGINT",
+  }];
+  assert.equal(await migrate(wh, next), SCHEMA_VERSION + 1);
+  assert.equal(await migrate(wh, next), SCHEMA_VERSION + 1, "a second run is a no-op");
+  const row = await wh.one<{ n: number; trades: unknown }>(
+    "SELECT count(*) AS n, any_value(trades) AS trades FROM ohlcv",
+  );
+  assert.equal(row?.n, 1);
+  assert.equal(row?.trades, null);
+  wh.close();
+});
+
+Deno.test("migrate() refuses a warehouse written by a newer version", async () => {
+  const wh = await openWarehouse(":memory:");
+  await wh.run("INSERT INTO schema_version (version, description) VALUES (?, 'future')", [
+    SCHEMA_VERSION + 5,
+  ]);
+  await assert.rejects(() => migrate(wh), /newer than this code/);
+  wh.close();
+});
+
+Deno.test("migrate() rolls a failing migration back entirely", async () => {
+  const wh = await openWarehouse(":memory:");
+  const bad = [...MIGRATIONS, {
+    version: SCHEMA_VERSION + 1,
+    description: "broken",
+    sql: "CREATE TABLE half_done (x INTEGER); SELECT * FROM no_such_table",
+  }];
+  await assert.rejects(() => migrate(wh, bad));
+  assert.equal(
+    (await wh.one<{ v: number }>("SELECT max(version) AS v FROM schema_version"))?.v,
+    SCHEMA_VERSION,
+  );
+  assert.equal(
+    (await wh.rows("SELECT * FROM information_schema.tables WHERE table_name = 'half_done'"))
+      .length,
+    0,
+  );
+  wh.close();
+});

@@ -77,7 +77,7 @@ export function createApp(deps: AppDeps) {
     c.header("Referrer-Policy", "no-referrer");
     deps.onRequest?.({
       method: c.req.method,
-      path: new URL(c.req.url).pathname.slice(0, 200),
+      path: c.req.path.slice(0, 200),
       status: c.res.status,
       ms: performance.now() - t0,
       key_id: c.get("keyId"),
@@ -189,7 +189,7 @@ export function createApp(deps: AppDeps) {
     const candles = [];
     for (let i = from; i < to; i++) {
       candles.push({
-        ts: new Date(s.ts[i]).toISOString(),
+        ts: s.iso[i],
         open: s.open[i],
         high: s.high[i],
         low: s.low[i],
@@ -203,7 +203,7 @@ export function createApp(deps: AppDeps) {
       timeframe: s.timeframe,
       sample: s.exchange === "sample",
       candles,
-      next: to < hiEx ? new Date(s.ts[to]).toISOString() : null,
+      next: to < hiEx ? s.iso[to] : null,
     });
   });
 

@@ -113,6 +113,8 @@ export class KeyRing {
   #keys = new Map<string, StoredKey>();
   #mtime = -1;
   #checked = 0;
+  /** Recently verified tokens → key id; cleared whenever the keys change. */
+  #verified = new Map<string, string>();
 
   private constructor(readonly path: string | undefined) {}
 
@@ -138,6 +140,12 @@ export class KeyRing {
   /** The key id when `token` is a valid, unexpired, unrevoked key. */
   async verify(token: string): Promise<string | undefined> {
     await this.#reload(false);
+    const hit = this.#verified.get(token);
+    if (hit !== undefined) {
+      const k = this.#keys.get(hit);
+      if (k && usable(k, Date.now())) return hit;
+      this.#verified.delete(token);
+    }
     const parsed = parseKey(token);
     const key_id = parsed?.key_id ??
       "env" + (await sha256Hex(new TextEncoder().encode(token))).slice(0, 9);
@@ -147,7 +155,11 @@ export class KeyRing {
     const got = new TextEncoder().encode(await sha256Hex(new TextEncoder().encode(secret)));
     const want = new TextEncoder().encode(stored?.secret_sha256 ?? "0".repeat(64));
     const same = got.length === want.length && timingSafeEqual(got, want);
-    return stored && same && usable(stored, Date.now()) ? key_id : undefined;
+    if (!(stored && same && usable(stored, Date.now()))) return undefined;
+    // Hashing on every request is the API's main cost: remember good tokens.
+    if (this.#verified.size >= 1000) this.#verified.clear();
+    this.#verified.set(token, key_id);
+    return key_id;
   }
 
   async #reload(force: boolean): Promise<void> {
@@ -161,6 +173,7 @@ export class KeyRing {
       if (!force && m === this.#mtime) return;
       const keys = JSON.parse(await Deno.readTextFile(this.path)) as StoredKey[];
       this.#keys = new Map(keys.map((k) => [k.key_id, k]));
+      this.#verified.clear();
       this.#mtime = m;
     } catch (err) {
       if (err instanceof Deno.errors.NotFound) this.#keys = new Map();

@@ -11,7 +11,8 @@ import type { Warehouse } from "../warehouse/db.ts";
 
 /** One logged request. */
 export interface RequestRecord {
-  ts: string;
+  /** ISO-8601 time, or milliseconds since the epoch (formatted when flushed). */
+  ts: string | number;
   method: string;
   path: string;
   status: number;
@@ -57,7 +58,12 @@ export class RequestLog {
       await Deno.mkdir(this.dir, { recursive: true });
       const name = `${Date.now()}-${crypto.randomUUID().slice(0, 8)}.jsonl`;
       const tmp = join(this.dir, `.${name}`);
-      await Deno.writeTextFile(tmp, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+      const line = (r: RequestRecord) =>
+        JSON.stringify({
+          ...r,
+          ts: typeof r.ts === "number" ? new Date(r.ts).toISOString() : r.ts,
+        });
+      await Deno.writeTextFile(tmp, rows.map(line).join("\n") + "\n");
       await Deno.rename(tmp, join(this.dir, name));
     } catch (err) {
       console.error(

@@ -40,7 +40,7 @@ export async function serveApi(
     live,
     keys,
     site: siteHandler(cfg.dist),
-    onRequest: (r) => log.add({ ts: new Date().toISOString(), ...r }),
+    onRequest: (r) => log.add({ ts: Date.now(), ...r }),
   });
   const ac = new AbortController();
   const server = Deno.serve({

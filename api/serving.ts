@@ -16,6 +16,8 @@ export interface SeriesData {
   symbol: string;
   timeframe: string;
   ts: Float64Array;
+  /** `ts` as ISO-8601 strings, made once at load (the OHLCV hot path). */
+  iso: string[];
   open: Float64Array;
   high: Float64Array;
   low: Float64Array;
@@ -96,6 +98,7 @@ export async function loadView(root: string, id?: string): Promise<ServingView> 
         symbol: m.symbol,
         timeframe: m.timeframe,
         ts: f("ts"),
+        iso: (cols.ts as number[]).map((t) => new Date(t).toISOString()),
         open: f("open"),
         high: f("high"),
         low: f("low"),

@@ -25,7 +25,6 @@ export class UsageError extends Error {}
 
 const NOT_YET: Record<string, string> = {
   signals: "external signals (Token Metrics, Fear & Greed) are not implemented yet",
-  bench: "benchmarks are not implemented yet",
 };
 
 /** Runs a verb with its arguments; returns the exit code. */

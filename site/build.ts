@@ -195,7 +195,22 @@ function tail(text: string, lines: number): string {
   return plain.trimEnd().split("\n").slice(-lines).join("\n");
 }
 
-/** A cross-process lock: a file created exclusively; stale locks are broken. */
+/** False when `pid` is known not to run (Linux /proc); true when unknown. */
+function processAlive(pid: number): boolean {
+  try {
+    Deno.statSync("/proc/self");
+  } catch {
+    return true; // no /proc here: rely on the lock's age
+  }
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A cross-process lock: a file created exclusively; locks of dead or old builds are broken. */
 async function lock(path: string): Promise<() => Promise<void>> {
   const deadline = Date.now() + LOCK_WAIT_MS;
   while (true) {
@@ -207,8 +222,10 @@ async function lock(path: string): Promise<() => Promise<void>> {
     } catch (err) {
       if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
       const age = Date.now() - ((await Deno.stat(path).catch(() => null))?.mtime?.getTime() ?? 0);
-      if (age > LOCK_STALE_MS) await Deno.remove(path).catch(() => {});
-      else if (Date.now() > deadline) {
+      const holder = Number((await Deno.readTextFile(path).catch(() => "")).trim());
+      if (age > LOCK_STALE_MS || (holder > 0 && !processAlive(holder))) {
+        await Deno.remove(path).catch(() => {});
+      } else if (Date.now() > deadline) {
         throw new Error(`Another site build holds ${path}; remove it if no build is running.`);
       }
       await new Promise((r) => setTimeout(r, 250));

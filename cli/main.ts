@@ -12,6 +12,7 @@ import { type Config, loadConfig, loadDotEnv } from "./config.ts";
 import { openWarehouse, type Warehouse } from "../warehouse/db.ts";
 import { publishSnapshot, snapshotRoot } from "../warehouse/snapshot.ts";
 import { ingestSample, SAMPLE_EXCHANGE, SAMPLE_SYMBOLS } from "../loaders/sample/mod.ts";
+import { ingestFiles, MissingOptionError } from "../loaders/files/mod.ts";
 import { isTimeframe, type Timeframe } from "../loaders/candles.ts";
 import { trainSeries } from "../pipeline/train.ts";
 import { forecastAll } from "../pipeline/forecast.ts";
@@ -75,6 +76,7 @@ async function start(cfg: Config, rest: string[]): Promise<number> {
       days: { type: "string" },
       symbols: { type: "string" },
       horizons: { type: "string" },
+      retrain: { type: "boolean" },
     },
   });
   const symbols = values.symbols ? symbolList(values.symbols) : SAMPLE_SYMBOLS;
@@ -88,13 +90,20 @@ async function start(cfg: Config, rest: string[]): Promise<number> {
       symbols,
     });
     console.log(`• sample market ingested: ${r.message} [${lap()}]`);
-    await trainAll(wh, cfg, {
-      exchange: SAMPLE_EXCHANGE,
-      symbols,
-      timeframes: ["1d", "1h"],
+    const wanted = (["1d", "1h"] as const).flatMap((timeframe) =>
+      symbols.map((symbol) => ({ exchange: SAMPLE_EXCHANGE, symbol, timeframe }))
+    );
+    // On an existing warehouse, champions younger than a day are kept (--retrain forces).
+    const due = values.retrain ? wanted : await dueSeries(wh, 24, wanted);
+    await trainAll(wh, cfg, due, {
       horizons: values.horizons ? intList("horizons", values.horizons) : undefined,
     });
-    console.log(`• trained and evaluated [${lap()}]`);
+    const kept = wanted.length - due.length;
+    console.log(
+      `• trained and evaluated ${due.length} series${
+        kept ? ` (${kept} kept: champions under 24 h old; --retrain to redo)` : ""
+      } [${lap()}]`,
+    );
     await runForecast(wh);
     if (cfg.apiKey) await registerKey(wh, cfg.apiKey, "PREVISION_API_KEY");
     await publish(wh, cfg);
@@ -134,10 +143,35 @@ async function ingest(cfg: Config, rest: string[]): Promise<number> {
     },
   });
   if (values.file) {
-    console.error(
-      "ingest --file: file formats are not implemented yet (market data loaders issue).",
-    );
-    return 2;
+    const tf = values.timeframe ? tfList(values.timeframe)[0] : undefined;
+    return await withWriter(cfg, async (wh) => {
+      let r;
+      try {
+        r = await ingestFiles(wh, values.file!, {
+          exchange: values.exchange,
+          symbol: values.symbol ? symbolList(values.symbol)[0] : undefined,
+          timeframe: tf,
+        });
+      } catch (err) {
+        if (err instanceof MissingOptionError) throw new UsageError(err.message);
+        throw err;
+      }
+      for (const f of r.files) console.log(`  ${f.path}: ${f.format}, ${f.rows} rows`);
+      console.log(`ingest: ${r.message} — run ${r.run_id}`);
+      if (r.rows_rejected > 0) {
+        const reasons = await wh.rows<{ reason: string; n: number }>(
+          `SELECT regexp_replace(regexp_replace(reason, '\\S+\\.(csv|json|txt)(:[0-9]+)?( \\[[0-9]+\\])?', '<file:line>', 'g'),
+                                '[0-9]+(\\.[0-9]+)?', 'N', 'g') AS reason, count(*) AS n
+           FROM rejects WHERE run_id = ? GROUP BY 1 ORDER BY n DESC LIMIT 5`,
+          [r.run_id],
+        );
+        for (const x of reasons) console.log(`  rejected ${x.n}× ${x.reason}`);
+        console.log(
+          `  every rejected row: deno task sql "SELECT * FROM rejects WHERE run_id = '${r.run_id}'"`,
+        );
+      }
+      await publish(wh, cfg);
+    });
   }
   if (values.source !== "sample") {
     if (!values.source) {
@@ -178,10 +212,11 @@ async function train(cfg: Config, rest: string[]): Promise<number> {
         "SELECT DISTINCT symbol FROM ohlcv WHERE exchange = ? ORDER BY 1",
         [exchange],
       )).map((r) => r.symbol);
-    await trainAll(wh, cfg, {
-      exchange,
-      symbols,
-      timeframes: values.timeframe ? tfList(values.timeframe) : ["1d", "1h"],
+    const timeframes = values.timeframe ? tfList(values.timeframe) : ["1d", "1h"] as Timeframe[];
+    const series = timeframes.flatMap((timeframe) =>
+      symbols.map((symbol) => ({ exchange, symbol, timeframe }))
+    );
+    await trainAll(wh, cfg, series, {
       horizons: values.horizons ? intList("horizons", values.horizons) : undefined,
       seed: values.seed ? intArg("seed", values.seed) : undefined,
       folds: values.folds ? intArg("folds", values.folds) : undefined,
@@ -195,34 +230,22 @@ async function update(cfg: Config, rest: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options: { "retrain-after": { type: "string" } } });
   const hours = values["retrain-after"] ? intArg("retrain-after", values["retrain-after"]) : 24;
   return await withWriter(cfg, async (wh) => {
-    const hasSample = await wh.one("SELECT 1 FROM ohlcv WHERE exchange = ? LIMIT 1", [
-      SAMPLE_EXCHANGE,
-    ]);
-    if (hasSample) {
-      const r = await ingestSample(wh);
+    // Incremental: the sample series already here, from their last candle on.
+    const present = await wh.rows<{ symbol: string; timeframe: string; last: string }>(
+      "SELECT symbol, timeframe, max(ts) AS last FROM ohlcv WHERE exchange = ? GROUP BY ALL",
+      [SAMPLE_EXCHANGE],
+    );
+    if (present.length > 0) {
+      const oldest = Math.min(...present.map((p) => Date.parse(p.last)));
+      const r = await ingestSample(wh, {
+        symbols: [...new Set(present.map((p) => p.symbol))],
+        timeframes: tfList([...new Set(present.map((p) => p.timeframe))].join(",")),
+        days: Math.max(2, Math.ceil((Date.now() - oldest) / 86_400_000) + 1),
+      });
       console.log(`update: sample (synthetic) ${r.message}`);
     }
-    const due = await wh.rows<{ exchange: string; symbol: string; timeframe: string }>(
-      `SELECT m.exchange, m.symbol, m.timeframe FROM (SELECT DISTINCT exchange, symbol, timeframe FROM ohlcv) m
-       LEFT JOIN current_aliases a ON a.alias = 'champion' AND a.exchange = m.exchange
-         AND a.symbol = m.symbol AND a.timeframe = m.timeframe
-       WHERE a.set_at IS NULL OR a.set_at < now()::TIMESTAMP - to_hours(?::BIGINT)
-       ORDER BY 1, 2, 3`,
-      [hours],
-    );
-    const pool = new XgbPool();
-    try {
-      for (const s of due) {
-        if (!isTimeframe(s.timeframe)) continue;
-        const r = await trainSeries(wh, { ...s, timeframe: s.timeframe }, {
-          modelsDir: cfg.models,
-          pool,
-        });
-        console.log(`update: retrained ${s.symbol} ${s.timeframe}: champion ${r.champion}`);
-      }
-    } finally {
-      pool.close();
-    }
+    const due = await dueSeries(wh, hours);
+    await trainAll(wh, cfg, due);
     if (due.length === 0) {
       console.log(`update: no champion older than ${hours} h, nothing to retrain`);
     }
@@ -328,37 +351,51 @@ async function keys(cfg: Config, rest: string[]): Promise<number> {
   });
 }
 
-interface TrainPlan {
-  exchange: string;
-  symbols: readonly string[];
-  timeframes: Timeframe[];
-  horizons?: number[];
-  seed?: number;
-  folds?: number;
+type Series = { exchange: string; symbol: string; timeframe: Timeframe };
+
+/**
+ * The series whose champion is missing or older than `hours` (all series in
+ * the warehouse, or those of `among`).
+ */
+async function dueSeries(wh: Warehouse, hours: number, among?: Series[]): Promise<Series[]> {
+  const rows = await wh.rows<{ exchange: string; symbol: string; timeframe: string }>(
+    `SELECT m.exchange, m.symbol, m.timeframe FROM (SELECT DISTINCT exchange, symbol, timeframe FROM ohlcv) m
+     LEFT JOIN current_aliases a ON a.alias = 'champion' AND a.exchange = m.exchange
+       AND a.symbol = m.symbol AND a.timeframe = m.timeframe
+     WHERE a.set_at IS NULL OR a.set_at < now()::TIMESTAMP - to_hours(?::BIGINT)
+     ORDER BY 1, 3, 2`,
+    [hours],
+  );
+  const due = rows.flatMap((r) =>
+    isTimeframe(r.timeframe) ? [{ ...r, timeframe: r.timeframe }] : []
+  );
+  if (!among) return due;
+  return among.filter((s) =>
+    due.some((d) =>
+      d.exchange === s.exchange && d.symbol === s.symbol && d.timeframe === s.timeframe
+    )
+  );
 }
 
-async function trainAll(wh: Warehouse, cfg: Config, plan: TrainPlan): Promise<void> {
+async function trainAll(
+  wh: Warehouse,
+  cfg: Config,
+  series: Series[],
+  options: { horizons?: number[]; seed?: number; folds?: number } = {},
+): Promise<void> {
   const pool = new XgbPool();
   try {
-    for (const timeframe of plan.timeframes) {
-      for (const symbol of plan.symbols) {
-        const r = await trainSeries(wh, { exchange: plan.exchange, symbol, timeframe }, {
-          modelsDir: cfg.models,
-          horizons: plan.horizons,
-          seed: plan.seed,
-          folds: plan.folds,
-          pool,
-        });
-        const x = r.summaries.find((s) => s.model === "xgboost");
-        console.log(
-          `  ${symbol} ${timeframe}: champion ${r.champion} — xgboost MASE ${
-            x?.mase.toFixed(3)
-          }, ` +
-            `80% coverage ${((x?.coverage80 ?? NaN) * 100).toFixed(1)}% (${
-              (r.ms / 1000).toFixed(1)
-            } s)`,
-        );
-      }
+    for (const s of series) {
+      const r = await trainSeries(wh, s, { modelsDir: cfg.models, ...options, pool });
+      const x = r.summaries.find((m) => m.model === "xgboost");
+      console.log(
+        `  ${s.symbol} ${s.timeframe}: champion ${r.champion} — xgboost MASE ${
+          x?.mase.toFixed(3)
+        }, ` +
+          `80% coverage ${((x?.coverage80 ?? NaN) * 100).toFixed(1)}% (${
+            (r.ms / 1000).toFixed(1)
+          } s)`,
+      );
     }
   } finally {
     pool.close();

@@ -12,7 +12,7 @@
  */
 import type { Warehouse } from "../warehouse/db.ts";
 import type { Timeframe } from "./candles.ts";
-import { type SourcedCandle, validateCandles } from "./validate.ts";
+import { type Rejected, type SourcedCandle, validateCandles } from "./validate.ts";
 
 /** One series as read from a source. */
 export interface SeriesInput {
@@ -33,6 +33,19 @@ export interface IngestResult {
   message: string;
 }
 
+/** Options for {@link ingestSeries}. */
+export interface IngestOptions {
+  /** Candles opening later than `now - timeframe` are still open and rejected. */
+  now: number;
+  /** Recorded with the run in `ingest_runs.params`. */
+  params?: unknown;
+  /**
+   * Rows the source could not even read as candles (bad numbers, missing
+   * fields). They count in rows_read and rows_rejected and go to `rejects`.
+   */
+  extraRejects?: readonly Rejected[];
+}
+
 /**
  * Ingests series into `ohlcv` as one run, atomically.
  *
@@ -46,20 +59,21 @@ export async function ingestSeries(
   wh: Warehouse,
   source: string,
   series: readonly SeriesInput[],
-  options: { now: number; params?: unknown },
+  options: IngestOptions,
 ): Promise<IngestResult> {
   const run_id = `ing-${crypto.randomUUID()}`;
   const started = new Date().toISOString();
-  const rows_read = series.reduce((n, s) => n + s.rows.length, 0);
+  const extra = options.extraRejects ?? [];
+  const rows_read = series.reduce((n, s) => n + s.rows.length, 0) + extra.length;
   const exchanges = [...new Set(series.map((s) => s.exchange))].join(",");
   try {
     return await wh.transaction(async () => {
-      let loaded = 0, rejectedN = 0, duplicates = 0;
+      let loaded = 0, rejectedN = extra.length, duplicates = 0;
       await wh.run(`CREATE OR REPLACE TEMP TABLE _stage (
         exchange VARCHAR, symbol VARCHAR, timeframe VARCHAR, ts_ms DOUBLE,
         open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE)`);
       const appender = await wh.conn.createAppender("_stage", "main", "temp");
-      const rejectRows: [string, string, string][] = [];
+      const rejectRows: [string, string, string][] = extra.map((r) => [r.ref, r.reason, r.raw]);
       for (const s of series) {
         const v = validateCandles(s.rows, s.timeframe, { now: options.now });
         duplicates += v.duplicates;
@@ -116,12 +130,23 @@ export async function ingestSeries(
            ingested_at = now()::TIMESTAMP`,
         [run_id],
       );
+      // Rejects go through an appender: one INSERT per row is slow for big files.
+      await wh.run(`CREATE OR REPLACE TEMP TABLE _rejects_stage (
+        source_ref VARCHAR, reason VARCHAR, raw VARCHAR)`);
+      const rejAppender = await wh.conn.createAppender("_rejects_stage", "main", "temp");
       for (const [ref, reason, raw] of rejectRows) {
-        await wh.run(
-          "INSERT INTO rejects (run_id, source_ref, reason, raw) VALUES (?, ?, ?, ?)",
-          [run_id, ref, reason, raw],
-        );
+        rejAppender.appendVarchar(ref);
+        rejAppender.appendVarchar(reason);
+        rejAppender.appendVarchar(raw);
+        rejAppender.endRow();
       }
+      rejAppender.closeSync();
+      await wh.run(
+        `INSERT INTO rejects (run_id, source_ref, reason, raw)
+         SELECT ?, source_ref, reason, raw FROM _rejects_stage`,
+        [run_id],
+      );
+      await wh.run("DROP TABLE _rejects_stage");
       await wh.run("DROP TABLE _stage");
       await wh.run("DROP TABLE _classified");
       const message = `${loaded} loaded, ${rejectedN} rejected, ${duplicates} duplicate` +

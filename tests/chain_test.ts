@@ -92,6 +92,19 @@ Deno.test({
       );
     }
 
+    // update (cron): nothing new to train, fresh forecasts, a new snapshot; safe to run again.
+    const before = await Deno.readTextFile(join(dir, "data", "snapshots", "CURRENT"));
+    const up = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "cli/main.ts", "update"],
+      env,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const upOut = new TextDecoder().decode(up.stdout) + new TextDecoder().decode(up.stderr);
+    assert.equal(up.code, 0, upOut);
+    assert.match(upOut, /no champion older than 24 h, nothing to retrain/);
+    assert.notEqual(await Deno.readTextFile(join(dir, "data", "snapshots", "CURRENT")), before);
+
     const wh = await openWarehouse(env.PREVISION_DB, { readOnly: true });
     const count = async (sql: string) => (await wh.one<{ n: number }>(sql))!.n;
     assert.equal(
@@ -108,6 +121,11 @@ Deno.test({
     assert.ok(await count("SELECT count(*) AS n FROM backtest_predictions") > 1000);
     assert.ok(await count("SELECT count(*) AS n FROM run_metrics WHERE metric = 'mase'") > 10);
     assert.equal(await count("SELECT count(DISTINCT (symbol, timeframe)) AS n FROM forecasts"), 4);
+    assert.equal(
+      await count("SELECT count(DISTINCT issued_at) AS n FROM forecasts"),
+      2,
+      "start and update both forecast",
+    );
     assert.equal(await count("SELECT count(*) AS n FROM api_keys"), 1);
     const run = await wh.one<Record<string, number>>(
       "SELECT rows_read, rows_loaded, rows_rejected, rows_duplicate FROM ingest_runs",

@@ -1,6 +1,7 @@
 /**
- * The one error a caller of the file loaders handles: the file is not a
- * market file (or is damaged beyond use), so nothing from it is loaded.
+ * The errors a caller of the file loaders handles: the file is not a market
+ * file (or is damaged beyond use), or it does not tell something the caller
+ * must then give as an option. Either way nothing is loaded.
  *
  * @module
  */
@@ -11,9 +12,25 @@
  *
  * @example
  * ```ts
- * throw new FileFormatError("data/x.csv line 2: matches no known candle format");
+ * throw new FileFormatError("Cannot ingest data/x.csv line 2: matches no known candle format");
  * ```
  */
 export class FileFormatError extends Error {
   override name = "FileFormatError";
+}
+
+/**
+ * The file does not tell its symbol, timeframe or exchange, and the option
+ * that would was not given. `option` is the CLI flag (`--symbol`).
+ *
+ * @example
+ * ```ts
+ * throw new MissingOptionError("--symbol", "klines.json does not name its symbol: pass --symbol BASE/QUOTE");
+ * ```
+ */
+export class MissingOptionError extends Error {
+  override name = "MissingOptionError";
+  constructor(readonly option: string, message: string) {
+    super(message);
+  }
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { type Timeframe, TIMEFRAMES } from "../candles.ts";
+import { epochToMs } from "./_time.ts";
 
 /**
  * The timeframe whose length is the most common gap between consecutive
@@ -27,5 +28,22 @@ export function inferTimeframe(ts: readonly number[]): Timeframe | undefined {
   let best = 0, bestN = 0;
   for (const [d, n] of counts) if (n > bestN || (n === bestN && d < best)) best = d, bestN = n;
   for (const [tf, ms] of Object.entries(TIMEFRAMES)) if (ms === best) return tf as Timeframe;
+  return undefined;
+}
+
+/**
+ * The timeframe of a kline from its open and close times (Binance writes the
+ * close as the last ms or µs of the candle), or undefined.
+ *
+ * @example
+ * ```ts
+ * timeframeFromCloseTime(1672531200000, 1672534799999); // "1h"
+ * ```
+ */
+export function timeframeFromCloseTime(open: number, close: number): Timeframe | undefined {
+  // In the file's own unit: the close is the candle's last ms (or µs).
+  const perUnit = epochToMs(open) / open;
+  const len = Math.round((close - open + 1) * perUnit);
+  for (const [tf, ms] of Object.entries(TIMEFRAMES)) if (ms === len) return tf as Timeframe;
   return undefined;
 }

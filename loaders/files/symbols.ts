@@ -24,6 +24,28 @@ export const QUOTES = [
 
 const ALIASES: Record<string, string> = { XBT: "BTC", XDG: "DOGE" };
 
+/** Bases that settle an ambiguous split (`XBTUSD` is XBT/USD, not XB/TUSD). */
+const KNOWN_BASES = new Set([
+  "BTC",
+  "XBT",
+  "ETH",
+  "BNB",
+  "SOL",
+  "XRP",
+  "ADA",
+  "DOGE",
+  "XDG",
+  "TRX",
+  "BCH",
+  "LTC",
+  "DOT",
+  "LINK",
+  "AVAX",
+  "MATIC",
+  "USDC",
+  "USDT",
+]);
+
 function asset(a: string): string {
   const u = a.toUpperCase();
   return ALIASES[u] ?? u;
@@ -49,12 +71,10 @@ export function normalizeSymbol(raw: string): string | undefined {
   }
   const u = s.toUpperCase();
   if (!/^[A-Z0-9]+$/.test(u)) return undefined;
-  for (const q of QUOTES) {
-    if (u.length > q.length + 1 && u.endsWith(q)) {
-      return `${asset(u.slice(0, -q.length))}/${asset(q)}`;
-    }
-  }
-  return undefined;
+  const splits = QUOTES.filter((q) => u.length > q.length + 1 && u.endsWith(q))
+    .map((q) => [u.slice(0, -q.length), q] as const);
+  const [base, quote] = splits.find(([b]) => KNOWN_BASES.has(b)) ?? splits[0] ?? [];
+  return base && quote ? `${asset(base)}/${asset(quote)}` : undefined;
 }
 
 /** True when `s` is a known quote currency (`USDT`, `USD`, `XBT`, …). */

@@ -11,6 +11,7 @@ import { fields, headLines, isPlainNumber, lines, num } from "../_text.ts";
 import { epochToMs } from "../_time.ts";
 import { pushCandle, pushShort, sink } from "../_row.ts";
 import { hintsFromName } from "../filename.ts";
+import { timeframeFromCloseTime } from "../spacing.ts";
 
 const HEADER = "open_time,open,high,low,close,volume,close_time";
 
@@ -38,6 +39,7 @@ export function detect(text: string, _name: string): boolean {
 export function parse(text: string, ctx: ParseContext): ParsedFile {
   const all = lines(text);
   const out = sink();
+  let fromClose: ReturnType<typeof timeframeFromCloseTime>;
   for (let i = 0; i < all.length; i++) {
     const line = all[i];
     if (line.trim() === "" || (i === 0 && line.startsWith("open_time"))) continue;
@@ -47,10 +49,16 @@ export function parse(text: string, ctx: ParseContext): ParsedFile {
       pushShort(out, 12, f.length, ref, line);
       continue;
     }
+    fromClose ??= timeframeFromCloseTime(num(f[0]), num(f[6]));
     pushCandle(out, epochToMs(num(f[0])), [f[1], f[2], f[3], f[4], f[5]], ref, line, f[0]);
   }
   const hints = hintsFromName(ctx.name);
-  return { ...out, symbol: hints.symbol, timeframe: hints.timeframe, exchange: "binance" };
+  return {
+    ...out,
+    symbol: hints.symbol,
+    timeframe: hints.timeframe ?? fromClose,
+    exchange: "binance",
+  };
 }
 
 /** The Binance public-data family. */

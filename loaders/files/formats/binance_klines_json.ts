@@ -1,0 +1,61 @@
+/**
+ * Raw Binance REST `/api/v3/klines` responses: `[[openTime, "open", "high",
+ * "low", "close", "volume", closeTime, "quoteVol", trades, "takerBase",
+ * "takerQuote", "0"], …]`. Prices are strings, times ms integers. The
+ * response carries no symbol, so `--symbol` is required unless the name tells.
+ *
+ * @module
+ */
+import type { FileFormat, ParseContext, ParsedFile } from "../format.ts";
+import { firstInnerArray, jsonRef, openLines, parseJson } from "../_json.ts";
+import { epochToMs } from "../_time.ts";
+import { pushCandle, sink } from "../_row.ts";
+import { hintsFromName } from "../filename.ts";
+import { timeframeFromCloseTime } from "../spacing.ts";
+import { FileFormatError } from "../errors.ts";
+
+/** True when the first row is a 12-element kline with a numeric open time and string prices. */
+export function detect(text: string, _name: string): boolean {
+  const r = firstInnerArray(text);
+  return !!r && r.length === 12 && typeof r[0] === "number" && typeof r[6] === "number";
+}
+
+/**
+ * Reads a klines response; exchange is binance.
+ *
+ * @example
+ * ```ts
+ * parse('[[1731748020000,"0.7","0.8","0.6","0.7","10",1731748079999,"7",3,"1","1","0"]]',
+ *   { path: "klines.json", name: "klines.json" }).rows.length; // 1
+ * ```
+ */
+export function parse(text: string, ctx: ParseContext): ParsedFile {
+  const data = parseJson(text, ctx.path);
+  if (!Array.isArray(data)) throw new FileFormatError(`Cannot ingest ${ctx.path}: not a list`);
+  const at = openLines(text, 2);
+  const out = sink();
+  data.forEach((r, i) => {
+    const ref = jsonRef(ctx.path, at, i);
+    const raw = JSON.stringify(r);
+    if (!Array.isArray(r) || r.length < 6) {
+      out.unparsed.push({ ref, reason: "expected a kline array of 12 values", raw });
+      return;
+    }
+    const ts = typeof r[0] === "number" ? epochToMs(r[0]) : NaN;
+    pushCandle(out, ts, [r[1], r[2], r[3], r[4], r[5]], ref, raw, String(r[0]));
+  });
+  const hints = hintsFromName(ctx.name);
+  const r0 = data[0];
+  const fromClose = Array.isArray(r0) && typeof r0[0] === "number" && typeof r0[6] === "number"
+    ? timeframeFromCloseTime(r0[0], r0[6])
+    : undefined;
+  return {
+    ...out,
+    symbol: hints.symbol,
+    timeframe: hints.timeframe ?? fromClose,
+    exchange: "binance",
+  };
+}
+
+/** The Binance REST klines family. */
+export const binanceKlinesJson: FileFormat = { name: "binance-klines-json", detect, parse };

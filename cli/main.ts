@@ -9,20 +9,17 @@
  */
 import { parseArgs } from "node:util";
 import { type Config, loadConfig, loadDotEnv } from "./config.ts";
+import { ingest } from "./ingest.ts";
+import { intArg, intList, publish, symbolList, tfList, UsageError, withWriter } from "./_common.ts";
 import { openWarehouse, type Warehouse } from "../warehouse/db.ts";
-import { publishSnapshot, snapshotRoot } from "../warehouse/snapshot.ts";
+import { snapshotRoot } from "../warehouse/snapshot.ts";
 import { ingestSample, SAMPLE_EXCHANGE, SAMPLE_SYMBOLS } from "../loaders/sample/mod.ts";
-import { ingestFiles, MissingOptionError } from "../loaders/files/mod.ts";
 import { isTimeframe, type Timeframe } from "../loaders/candles.ts";
 import { trainSeries } from "../pipeline/train.ts";
 import { forecastAll } from "../pipeline/forecast.ts";
 import { XgbPool } from "../pipeline/models/pool.ts";
 import { createKey, exportKeys, keysFile, listKeys, registerKey, revokeKey } from "../api/keys.ts";
-import { importRequestLogs, requestLogDir } from "../api/request_log.ts";
 import { serveApi } from "../api/serve.ts";
-
-/** Thrown for bad usage: printed without a stack, exit code 2. */
-export class UsageError extends Error {}
 
 const NOT_YET: Record<string, string> = {
   signals: "external signals (Token Metrics, Fear & Greed) are not implemented yet",
@@ -124,73 +121,6 @@ async function start(cfg: Config, rest: string[]): Promise<number> {
     });
   }
   return await api(cfg, { newKey, readyIn: lap() });
-}
-
-async function ingest(cfg: Config, rest: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      source: { type: "string" },
-      file: { type: "string" },
-      symbols: { type: "string" },
-      timeframes: { type: "string" },
-      days: { type: "string" },
-      since: { type: "string" },
-      until: { type: "string" },
-      exchange: { type: "string" },
-      symbol: { type: "string" },
-      timeframe: { type: "string" },
-    },
-  });
-  if (values.file) {
-    const tf = values.timeframe ? tfList(values.timeframe)[0] : undefined;
-    return await withWriter(cfg, async (wh) => {
-      let r;
-      try {
-        r = await ingestFiles(wh, values.file!, {
-          exchange: values.exchange,
-          symbol: values.symbol ? symbolList(values.symbol)[0] : undefined,
-          timeframe: tf,
-        });
-      } catch (err) {
-        if (err instanceof MissingOptionError) throw new UsageError(err.message);
-        throw err;
-      }
-      for (const f of r.files) console.log(`  ${f.path}: ${f.format}, ${f.rows} rows`);
-      console.log(`ingest: ${r.message} — run ${r.run_id}`);
-      if (r.rows_rejected > 0) {
-        const reasons = await wh.rows<{ reason: string; n: number }>(
-          `SELECT regexp_replace(regexp_replace(reason, '\\S+\\.(csv|json|txt)(:[0-9]+)?( \\[[0-9]+\\])?', '<file:line>', 'g'),
-                                '[0-9]+(\\.[0-9]+)?', 'N', 'g') AS reason, count(*) AS n
-           FROM rejects WHERE run_id = ? GROUP BY 1 ORDER BY n DESC LIMIT 5`,
-          [r.run_id],
-        );
-        for (const x of reasons) console.log(`  rejected ${x.n}× ${x.reason}`);
-        console.log(
-          `  every rejected row: deno task sql "SELECT * FROM rejects WHERE run_id = '${r.run_id}'"`,
-        );
-      }
-      await publish(wh, cfg);
-    });
-  }
-  if (values.source !== "sample") {
-    if (!values.source) {
-      throw new UsageError("ingest needs --source sample|<exchange id> or --file PATH");
-    }
-    console.error(
-      `ingest --source ${values.source}: exchange connectors are not implemented yet (market data loaders issue).`,
-    );
-    return 2;
-  }
-  return await withWriter(cfg, async (wh) => {
-    const r = await ingestSample(wh, {
-      days: values.days ? intArg("days", values.days) : undefined,
-      symbols: values.symbols ? symbolList(values.symbols) : undefined,
-      timeframes: values.timeframes ? tfList(values.timeframes) : undefined,
-    });
-    console.log(`ingest sample (synthetic): ${r.message} — run ${r.run_id}`);
-    await publish(wh, cfg);
-  });
 }
 
 async function train(cfg: Config, rest: string[]): Promise<number> {
@@ -415,56 +345,12 @@ async function runForecast(wh: Warehouse): Promise<void> {
   }
 }
 
-/** Imports request logs, exports keys, and publishes a snapshot for readers. */
-async function publish(wh: Warehouse, cfg: Config): Promise<void> {
-  await importRequestLogs(wh, requestLogDir(cfg.db));
-  await exportKeys(wh, keysFile(cfg.db));
-  await publishSnapshot(wh);
-}
-
-async function withWriter(cfg: Config, fn: (wh: Warehouse) => Promise<void>): Promise<number> {
-  const wh = await openWarehouse(cfg.db);
-  try {
-    await fn(wh);
-    return 0;
-  } finally {
-    wh.close();
-  }
-}
-
 async function defaultExchange(wh: Warehouse): Promise<string> {
   const r = await wh.one<{ exchange: string }>(
     "SELECT exchange FROM ohlcv GROUP BY exchange ORDER BY count(*) DESC LIMIT 1",
   );
   if (!r) throw new UsageError("The warehouse has no candles yet: run deno task ingest first");
   return r.exchange;
-}
-
-function tfList(s: string): Timeframe[] {
-  return s.split(",").map((t) => {
-    if (!isTimeframe(t)) {
-      throw new UsageError(`Unknown timeframe "${t}": use 1m 5m 15m 1h 4h 1d 1w`);
-    }
-    return t;
-  });
-}
-
-function symbolList(s: string): string[] {
-  return s.split(",").map((x) => x.trim().toUpperCase().replace("-", "/")).filter(Boolean);
-}
-
-function intList(name: string, s: string): number[] {
-  const out = s.split(",").map((h) => intArg(name, h.trim()));
-  if (out.some((h) => h < 1)) {
-    throw new UsageError(`--${name} must be positive integers, got "${s}"`);
-  }
-  return out;
-}
-
-function intArg(name: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new UsageError(`--${name} must be an integer, got "${v}"`);
-  return n;
 }
 
 if (import.meta.main) {

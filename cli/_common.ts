@@ -1,0 +1,62 @@
+/**
+ * What every command shares: the writer's lifecycle, publishing for readers,
+ * and argument parsing helpers that fail with usage errors.
+ *
+ * @module
+ */
+import type { Config } from "./config.ts";
+import { openWarehouse, type Warehouse } from "../warehouse/db.ts";
+import { publishSnapshot } from "../warehouse/snapshot.ts";
+import { isTimeframe, type Timeframe } from "../loaders/candles.ts";
+import { exportKeys, keysFile } from "../api/keys.ts";
+import { importRequestLogs, requestLogDir } from "../api/request_log.ts";
+
+/** Thrown for bad usage: printed without a stack, exit code 2. */
+export class UsageError extends Error {}
+
+/** Imports request logs, exports keys, and publishes a snapshot for readers. */
+export async function publish(wh: Warehouse, cfg: Config): Promise<void> {
+  await importRequestLogs(wh, requestLogDir(cfg.db));
+  await exportKeys(wh, keysFile(cfg.db));
+  await publishSnapshot(wh);
+}
+
+export async function withWriter(
+  cfg: Config,
+  fn: (wh: Warehouse) => Promise<void>,
+): Promise<number> {
+  const wh = await openWarehouse(cfg.db);
+  try {
+    await fn(wh);
+    return 0;
+  } finally {
+    wh.close();
+  }
+}
+
+export function tfList(s: string): Timeframe[] {
+  return s.split(",").map((t) => {
+    if (!isTimeframe(t)) {
+      throw new UsageError(`Unknown timeframe "${t}": use 1m 5m 15m 1h 4h 1d 1w`);
+    }
+    return t;
+  });
+}
+
+export function symbolList(s: string): string[] {
+  return s.split(",").map((x) => x.trim().toUpperCase().replace("-", "/")).filter(Boolean);
+}
+
+export function intList(name: string, s: string): number[] {
+  const out = s.split(",").map((h) => intArg(name, h.trim()));
+  if (out.some((h) => h < 1)) {
+    throw new UsageError(`--${name} must be positive integers, got "${s}"`);
+  }
+  return out;
+}
+
+export function intArg(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new UsageError(`--${name} must be an integer, got "${v}"`);
+  return n;
+}

@@ -102,3 +102,32 @@ Deno.test("ingestSeries() leaves the warehouse as it was when a run fails, and r
   assert.match(runs[1].message, /nothing loaded/);
   wh.close();
 });
+
+Deno.test("coverage and gaps views show expected vs present candles and each gap", async () => {
+  const wh = await openWarehouse(":memory:");
+  await ingestSeries(wh, "test", series([candle(0), candle(1), candle(4), candle(5), candle(7)]), {
+    now: NOW,
+  });
+  const gaps = await wh.rows<{ gap_start: string; gap_end: string; missing: number }>(
+    "SELECT gap_start, gap_end, missing FROM gaps ORDER BY gap_start",
+  );
+  assert.deepEqual(gaps, [
+    {
+      gap_start: new Date(T0 + 2 * H).toISOString(),
+      gap_end: new Date(T0 + 3 * H).toISOString(),
+      missing: 2,
+    },
+    {
+      gap_start: new Date(T0 + 6 * H).toISOString(),
+      gap_end: new Date(T0 + 6 * H).toISOString(),
+      missing: 1,
+    },
+  ]);
+  const cov = await wh.one<Record<string, number>>(
+    "SELECT present, expected, missing, gaps FROM coverage",
+  );
+  assert.deepEqual(cov, { present: 5, expected: 8, missing: 3, gaps: 2 });
+  const m = await wh.one<Record<string, unknown>>("SELECT base, quote, candles FROM markets");
+  assert.deepEqual(m, { base: "BTC", quote: "USDT", candles: 5 });
+  wh.close();
+});

@@ -167,6 +167,39 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT * FROM model_aliases WHERE unset_at IS NULL;
     `,
   },
+  {
+    version: 2,
+    description: "markets, coverage and gaps views over ohlcv",
+    sql: `
+      CREATE VIEW markets AS
+        SELECT exchange, symbol, timeframe,
+               split_part(symbol, '/', 1) AS base, split_part(symbol, '/', 2) AS quote,
+               count(*) AS candles, min(ts) AS first_ts, max(ts) AS last_ts,
+               arg_max(close, ts) AS last_close
+        FROM ohlcv GROUP BY ALL;
+      CREATE VIEW gaps AS
+        WITH s AS (
+          SELECT exchange, symbol, timeframe, ts,
+                 lag(ts) OVER (PARTITION BY exchange, symbol, timeframe ORDER BY ts) AS prev,
+                 CASE timeframe WHEN '1m' THEN INTERVAL 1 MINUTE WHEN '5m' THEN INTERVAL 5 MINUTE
+                   WHEN '15m' THEN INTERVAL 15 MINUTE WHEN '1h' THEN INTERVAL 1 HOUR
+                   WHEN '4h' THEN INTERVAL 4 HOUR WHEN '1d' THEN INTERVAL 1 DAY
+                   WHEN '1w' THEN INTERVAL 7 DAY END AS step
+          FROM ohlcv
+        )
+        SELECT exchange, symbol, timeframe, prev + step AS gap_start, ts - step AS gap_end,
+               CAST(epoch(ts - prev) / epoch(step) AS BIGINT) - 1 AS missing
+        FROM s WHERE prev IS NOT NULL AND ts - prev > step;
+      CREATE VIEW coverage AS
+        SELECT m.exchange, m.symbol, m.timeframe, m.first_ts, m.last_ts, m.candles AS present,
+               m.candles + coalesce(g.missing, 0) AS expected,
+               coalesce(g.missing, 0) AS missing, coalesce(g.gaps, 0) AS gaps,
+               m.candles / (m.candles + coalesce(g.missing, 0)) AS ratio
+        FROM markets m
+        LEFT JOIN (SELECT exchange, symbol, timeframe, sum(missing) AS missing, count(*) AS gaps
+                   FROM gaps GROUP BY ALL) g USING (exchange, symbol, timeframe);
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

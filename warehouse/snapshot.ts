@@ -91,6 +91,16 @@ export async function publishSnapshot(
     await wh.run(
       `COPY (${MARKETS_SQL}) TO '${q(join(tmp, "markets.parquet"))}' (FORMAT parquet)`,
     );
+    await wh.run(
+      `COPY (SELECT * FROM coverage ORDER BY ALL) TO '${
+        q(join(tmp, "coverage.parquet"))
+      }' (FORMAT parquet)`,
+    );
+    await wh.run(
+      `COPY (SELECT * FROM gaps ORDER BY ALL) TO '${
+        q(join(tmp, "gaps.parquet"))
+      }' (FORMAT parquet)`,
+    );
     const sv = await wh.one<{ v: number }>(
       "SELECT max(version) AS v FROM schema_version",
     );
@@ -117,12 +127,7 @@ export async function publishSnapshot(
 }
 
 /** One row per series: what the warehouse holds and how fresh it is. */
-export const MARKETS_SQL = `
-  SELECT exchange, symbol, timeframe,
-         count(*) AS candles,
-         min(ts) AS first_ts, max(ts) AS last_ts,
-         arg_max(close, ts) AS last_close
-  FROM ohlcv GROUP BY ALL ORDER BY exchange, symbol, timeframe`;
+export const MARKETS_SQL = `SELECT * FROM markets ORDER BY exchange, symbol, timeframe`;
 
 /** The id of the current snapshot under `root`, or undefined when none. */
 export async function currentSnapshotId(
@@ -179,7 +184,7 @@ export async function openSnapshot(
        NULL::DOUBLE AS volume, NULL::VARCHAR AS run_id, NULL::TIMESTAMP AS ingested_at WHERE false`,
     );
   }
-  for (const t of [...SNAPSHOT_TABLES, "markets"]) {
+  for (const t of [...SNAPSHOT_TABLES, "markets", "coverage", "gaps"]) {
     await db.run(
       `CREATE VIEW ${t} AS SELECT * FROM read_parquet('${q(join(dir, t + ".parquet"))}')`,
     );

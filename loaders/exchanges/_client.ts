@@ -42,7 +42,10 @@ export interface ClientOptions {
 /** A client and what its last HTTP answer was. */
 export interface Client {
   exchange: ExchangeClient;
+  /** What the last HTTP answer was. */
   last: () => LastResponse;
+  /** HTTP requests sent so far. */
+  requests: () => number;
 }
 
 /** Per-exchange options: spot markets only, no private calls at load. */
@@ -72,17 +75,19 @@ export function createClient(id: string, options: ClientOptions = {}): Client {
   if (options.timeoutMs) exchange.timeout = options.timeoutMs;
   if (options.baseUrl) rewriteHosts(exchange.urls, options.baseUrl);
   let last: LastResponse = {};
+  let sent = 0;
   const inner = options.fetchImpl ?? fetch;
   // A user-supplied fetchImplementation is called as fetch(url, init); ccxt
   // still applies its own timeout (AbortSignal) and error mapping.
   exchange.fetchImplementation = async (url: string, init: RequestInit) => {
     last = { url };
+    sent++;
     const { method, headers, body, signal } = init;
     const res = await inner(url, { method, headers, body, signal });
     last = { url, status: res.status, headers: res.headers };
     return res;
   };
-  return { exchange, last: () => last };
+  return { exchange, last: () => last, requests: () => sent };
 }
 
 /**
@@ -100,7 +105,9 @@ export function rewriteHosts(urls: { api?: unknown }, baseUrl: string): void {
   try {
     parsed = new URL(baseUrl);
   } catch {
-    throw new TypeError(`Exchange base URL "${baseUrl}" is not a URL (expected e.g. http://127.0.0.1:8080)`);
+    throw new TypeError(
+      `Exchange base URL "${baseUrl}" is not a URL (expected e.g. http://127.0.0.1:8080)`,
+    );
   }
   const origin = parsed.origin + parsed.pathname.replace(/\/+$/, "");
   const walk = (o: Record<string, unknown>) => {
@@ -119,7 +126,8 @@ function unknownExchangeMessage(id: string, known: string[]): string {
     .filter((x) => known.includes(x));
   const lower = id.toLowerCase();
   const close = known.filter((x) =>
-    x !== lower && (x.startsWith(lower.slice(0, 4)) || lower.startsWith(x) || editDistance(x, lower) <= 2)
+    x !== lower &&
+    (x.startsWith(lower.slice(0, 4)) || lower.startsWith(x) || editDistance(x, lower) <= 2)
   ).slice(0, 5);
   const hint = close.length ? `did you mean ${close.join(", ")}? ` : "";
   return `Unknown exchange "${id}": ${hint}ccxt knows ${known.length} exchanges, ` +

@@ -74,7 +74,9 @@ function label(p: Progress): string {
 }
 
 function summary(p: Progress): string {
-  const pct = p.expected > 0 ? ` (${Math.min(100, Math.round(100 * p.fetched / p.expected))}%)` : "";
+  const pct = p.expected > 0
+    ? ` (${Math.min(100, Math.round(100 * p.fetched / p.expected))}%)`
+    : "";
   const eta = p.done || p.etaSeconds === undefined ? "" : `, ETA ${formatSeconds(p.etaSeconds)}`;
   return `${p.fetched}/${p.expected} candles${pct}, ${p.rate.toFixed(0)}/s${eta}`;
 }

@@ -40,8 +40,10 @@ export interface FakeBinanceOptions {
   rateLimitOnce?: { at?: number; retryAfter?: number };
   /** Answer the n-th klines request (from 1; default 1) with a 500. */
   serverErrorOnce?: { at?: number };
-  /** Answer every klines request with a 500. */
-  alwaysFail?: boolean;
+  /** Answer every klines request from the n-th (from 1) with a 500. */
+  failFrom?: number;
+  /** Serve the candle opening at this time with a high below its low (a bad row). */
+  badRowAt?: number;
   /** Ranges left out of the responses. */
   gaps?: FakeGap[];
   /** Serve the still-open candle holding `now` (Binance does). Default true. */
@@ -137,7 +139,9 @@ export function startFakeBinance(options: FakeBinanceOptions): FakeBinance {
         skippedNow.add(gap);
         continue;
       }
-      rows.push(candle(params.symbol, t, step));
+      const row = candle(params.symbol, t, step);
+      if (t === options.badRowAt) row[2] = (Number(row[3]) / 2).toFixed(8);
+      rows.push(row);
     }
     for (const g of skippedNow) g.skipped = true;
     return Response.json(rows, { headers: { "x-mbx-used-weight-1m": String(2 * klinesSeen) } });
@@ -153,7 +157,7 @@ export function startFakeBinance(options: FakeBinanceOptions): FakeBinance {
       res = Response.json(exchangeInfo(now));
     } else if (url.pathname === "/api/v3/klines") {
       klinesSeen++;
-      if (options.alwaysFail || klinesSeen === serverErrorAt) {
+      if (klinesSeen >= (options.failFrom ?? Infinity) || klinesSeen === serverErrorAt) {
         res = binanceError(500, -1001, "Internal error; unable to process your request.");
       } else if (klinesSeen === rateLimitAt) {
         res = binanceError(

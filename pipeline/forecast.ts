@@ -26,6 +26,16 @@ export interface ForecastPoint {
   level: number;
 }
 
+/** A registered version as forecasting needs it. */
+export interface VersionRef {
+  version_id: string;
+  exchange: string;
+  symbol: string;
+  timeframe: string;
+  artifact_path: string;
+  artifact_sha256: string;
+}
+
 /** A champion's forecast for one series. */
 export interface SeriesForecast {
   version_id: string;
@@ -49,14 +59,7 @@ export async function forecastAll(
   wh: Warehouse,
   options: { now?: number } = {},
 ): Promise<SeriesForecast[]> {
-  const champions = await wh.rows<{
-    version_id: string;
-    exchange: string;
-    symbol: string;
-    timeframe: string;
-    artifact_path: string;
-    artifact_sha256: string;
-  }>(
+  const champions = await wh.rows<VersionRef>(
     `SELECT a.version_id, a.exchange, a.symbol, a.timeframe, v.artifact_path, v.artifact_sha256
      FROM current_aliases a JOIN model_versions v USING (version_id)
      WHERE a.alias = 'champion' ORDER BY a.exchange, a.symbol, a.timeframe`,
@@ -97,14 +100,7 @@ export async function forecastAll(
 /** Forecasts one version from the latest closed candle of its series. */
 export async function forecastVersion(
   wh: Warehouse,
-  v: {
-    version_id: string;
-    exchange: string;
-    symbol: string;
-    timeframe: string;
-    artifact_path: string;
-    artifact_sha256: string;
-  },
+  v: VersionRef,
 ): Promise<SeriesForecast> {
   const a = await loadArtifact(v.artifact_path, v.artifact_sha256);
   const tf = v.timeframe as Timeframe;

@@ -72,9 +72,10 @@ export function createApp(deps: AppDeps) {
 
   app.use("*", async (c, next) => {
     const t0 = performance.now();
-    await next();
+    // Set before the handler runs: headers added after a response exists cost a copy.
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "no-referrer");
+    await next();
     deps.onRequest?.({
       method: c.req.method,
       path: c.req.path.slice(0, 200),

@@ -1,5 +1,5 @@
 /**
- * `ingest`: candles from the sample market, files, or (later) exchanges.
+ * `ingest`: candles from the sample market, files, or exchanges through ccxt.
  *
  * @module
  */
@@ -7,7 +7,16 @@ import { parseArgs } from "node:util";
 import type { Config } from "./config.ts";
 import { ingestSample } from "../loaders/sample/mod.ts";
 import { ingestFiles, MissingOptionError } from "../loaders/files/mod.ts";
+import { ingestExchange, progressPrinter } from "../loaders/exchanges/mod.ts";
 import { intArg, publish, symbolList, tfList, UsageError, withWriter } from "./_common.ts";
+
+function dateArg(name: string, v: string): number {
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? v + "T00:00:00Z" : v);
+  if (!Number.isFinite(ms)) {
+    throw new UsageError(`--${name} "${v}" is not a date (e.g. 2026-01-31)`);
+  }
+  return ms;
+}
 
 /** Runs `ingest` with its arguments; returns the exit code. */
 export async function ingest(cfg: Config, rest: string[]): Promise<number> {
@@ -57,14 +66,35 @@ export async function ingest(cfg: Config, rest: string[]): Promise<number> {
       await publish(wh, cfg);
     });
   }
+  if (!values.source) {
+    throw new UsageError("ingest needs --source sample|<exchange id> or --file PATH");
+  }
   if (values.source !== "sample") {
-    if (!values.source) {
-      throw new UsageError("ingest needs --source sample|<exchange id> or --file PATH");
+    if (!values.symbols) {
+      throw new UsageError("ingest --source <exchange> needs --symbols BTC/USDT,…");
     }
-    console.error(
-      `ingest --source ${values.source}: exchange connectors are not implemented yet (market data loaders issue).`,
-    );
-    return 2;
+    const source = values.source;
+    return await withWriter(cfg, async (wh) => {
+      let r;
+      try {
+        r = await ingestExchange(wh, {
+          exchange: source,
+          symbols: symbolList(values.symbols!),
+          timeframes: values.timeframes ? tfList(values.timeframes) : ["1h"],
+          since: values.since ? dateArg("since", values.since) : undefined,
+          until: values.until ? dateArg("until", values.until) : undefined,
+          progress: progressPrinter(),
+        });
+      } catch (err) {
+        if (err instanceof RangeError) throw new UsageError(err.message);
+        throw err;
+      }
+      console.log(
+        `ingest ${source}: ${r.message} — ${r.requests} requests, ${r.retries} retries, ` +
+          `${r.gapsRefetched} gaps re-requested — run ${r.run_id}`,
+      );
+      await publish(wh, cfg);
+    });
   }
   return await withWriter(cfg, async (wh) => {
     const r = await ingestSample(wh, {

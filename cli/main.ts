@@ -15,7 +15,8 @@ import { openWarehouse, type Warehouse } from "../warehouse/db.ts";
 import { snapshotRoot } from "../warehouse/snapshot.ts";
 import { ingestSample, SAMPLE_EXCHANGE, SAMPLE_SYMBOLS } from "../loaders/sample/mod.ts";
 import { isTimeframe, type Timeframe } from "../loaders/candles.ts";
-import { trainSeries } from "../pipeline/train.ts";
+import { InsufficientDataError, trainSeries } from "../pipeline/train.ts";
+import { ingestExchange } from "../loaders/exchanges/mod.ts";
 import { forecastAll } from "../pipeline/forecast.ts";
 import { XgbPool } from "../pipeline/models/pool.ts";
 import { createKey, exportKeys, keysFile, listKeys, registerKey, revokeKey } from "../api/keys.ts";
@@ -159,7 +160,8 @@ async function train(cfg: Config, rest: string[]): Promise<number> {
 async function update(cfg: Config, rest: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options: { "retrain-after": { type: "string" } } });
   const hours = values["retrain-after"] ? intArg("retrain-after", values["retrain-after"]) : 24;
-  return await withWriter(cfg, async (wh) => {
+  const failures: string[] = [];
+  const code = await withWriter(cfg, async (wh) => {
     // Incremental: the sample series already here, from their last candle on.
     const present = await wh.rows<{ symbol: string; timeframe: string; last: string }>(
       "SELECT symbol, timeframe, max(ts) AS last FROM ohlcv WHERE exchange = ? GROUP BY ALL",
@@ -174,14 +176,41 @@ async function update(cfg: Config, rest: string[]): Promise<number> {
       });
       console.log(`update: sample (synthetic) ${r.message}`);
     }
+    // Exchanges pulled live before: resume each of their series from its last candle.
+    const live = await wh.rows<{ exchange: string; symbols: string[]; timeframes: string[] }>(
+      `SELECT o.exchange, list(DISTINCT o.symbol ORDER BY o.symbol) AS symbols,
+              list(DISTINCT o.timeframe ORDER BY o.timeframe) AS timeframes
+       FROM ohlcv o WHERE o.exchange IN (
+         SELECT DISTINCT source FROM ingest_runs WHERE status = 'ok' AND source NOT IN ('sample', 'file'))
+       GROUP BY o.exchange ORDER BY 1`,
+    );
+    for (const x of live) {
+      try {
+        const r = await ingestExchange(wh, {
+          exchange: x.exchange,
+          symbols: x.symbols,
+          timeframes: tfList(x.timeframes.join(",")),
+        });
+        console.log(`update: ${x.exchange} ${r.message}`);
+      } catch (err) {
+        // One unreachable exchange must not stop forecasts from what is stored.
+        failures.push(`${x.exchange}: ${err instanceof Error ? err.message : String(err)}`);
+        console.error(`update: ${failures.at(-1)}`);
+      }
+    }
     const due = await dueSeries(wh, hours);
-    await trainAll(wh, cfg, due);
+    await trainAll(wh, cfg, due, { skipShort: true });
     if (due.length === 0) {
       console.log(`update: no champion older than ${hours} h, nothing to retrain`);
     }
     await runForecast(wh);
     await publish(wh, cfg);
   });
+  if (failures.length > 0) {
+    console.error(`update: finished with ${failures.length} source(s) failing (exit 1)`);
+    return 1;
+  }
+  return code;
 }
 
 async function api(
@@ -311,12 +340,19 @@ async function trainAll(
   wh: Warehouse,
   cfg: Config,
   series: Series[],
-  options: { horizons?: number[]; seed?: number; folds?: number } = {},
+  options: { horizons?: number[]; seed?: number; folds?: number; skipShort?: boolean } = {},
 ): Promise<void> {
   const pool = new XgbPool();
   try {
     for (const s of series) {
-      const r = await trainSeries(wh, s, { modelsDir: cfg.models, ...options, pool });
+      let r;
+      try {
+        r = await trainSeries(wh, s, { modelsDir: cfg.models, ...options, pool });
+      } catch (err) {
+        if (!(options.skipShort && err instanceof InsufficientDataError)) throw err;
+        console.log(`  ${s.exchange} ${s.symbol} ${s.timeframe}: skipped — ${err.message}`);
+        continue;
+      }
       const x = r.summaries.find((m) => m.model === "xgboost");
       console.log(
         `  ${s.symbol} ${s.timeframe}: champion ${r.champion} — xgboost MASE ${

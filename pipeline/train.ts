@@ -26,6 +26,9 @@ import { modelCard } from "./card.ts";
 import { XgbPool } from "./models/pool.ts";
 import { DEFAULT_XGB_PARAMS, type XgbParams } from "./models/xgboost.ts";
 
+/** A series too short to evaluate honestly; callers may skip it. */
+export class InsufficientDataError extends RangeError {}
+
 /** Default horizons: 1..24 hours for hourly series, 1..7 days for daily ones. */
 export function defaultHorizons(tf: Timeframe): number[] {
   const n = tf === "1d" ? 7 : tf === "1h" ? 24 : tf === "1w" ? 4 : 12;
@@ -84,7 +87,7 @@ export async function trainSeries(
   const frame = await loadFeatures(wh, series);
   const H = Math.max(...horizons);
   if (frame.ts.length < 200 + H) {
-    throw new RangeError(
+    throw new InsufficientDataError(
       `Not enough candles to train ${series.exchange} ${series.symbol} ${tf}: ${frame.ts.length} usable rows after warm-up, need at least ${
         200 + H
       }`,

@@ -182,7 +182,6 @@ export async function ingestExchange(
         continue;
       }
       const fetchRange = async (lo: number, hi: number) => {
-        const got: SourcedCandle[] = [];
         let cursor = lo;
         while (cursor < hi) {
           const limit = Math.min(pageLimit, Math.ceil((hi - cursor) / step));
@@ -200,7 +199,7 @@ export async function ingestExchange(
               // Outside the range (the still-open candle among them): not ours to read.
               if (ts < lo || ts >= hi) return;
             }
-            got.push({
+            rows.push({
               ts: ts as number,
               open: c[1] as number,
               high: c[2] as number,
@@ -214,12 +213,11 @@ export async function ingestExchange(
           if (!Number.isFinite(maxTs) || maxTs + step <= cursor) break; // nothing newer
           cursor = maxTs + step;
         }
-        return got;
       };
 
-      rows.push(...await fetchRange(start, end));
+      await fetchRange(start, end);
       const gaps = findGaps(timesOf(rows), step);
-      for (const gap of gaps) rows.push(...await fetchRange(gap.start, gap.end));
+      for (const gap of gaps) await fetchRange(gap.start, gap.end);
       const left = findGaps(timesOf(rows), step);
       report.fetched = rows.length;
       report.gapsRefetched = gaps.length;

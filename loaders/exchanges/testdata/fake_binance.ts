@@ -40,6 +40,8 @@ export interface FakeBinanceOptions {
   rateLimitOnce?: { at?: number; retryAfter?: number };
   /** Answer the n-th klines request (from 1; default 1) with a 500. */
   serverErrorOnce?: { at?: number };
+  /** Hold the n-th klines request (from 1) for `ms` before answering (a timeout). */
+  stallOnce?: { at: number; ms: number };
   /** Answer every klines request from the n-th (from 1) with a 500. */
   failFrom?: number;
   /** Serve the candle opening at this time with a high below its low (a bad row). */
@@ -147,7 +149,7 @@ export function startFakeBinance(options: FakeBinanceOptions): FakeBinance {
     return Response.json(rows, { headers: { "x-mbx-used-weight-1m": String(2 * klinesSeen) } });
   };
 
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
     const url = new URL(req.url);
     const params = Object.fromEntries(url.searchParams);
     const seen: SeenRequest = { path: url.pathname, params, status: 200 };
@@ -157,6 +159,9 @@ export function startFakeBinance(options: FakeBinanceOptions): FakeBinance {
       res = Response.json(exchangeInfo(now));
     } else if (url.pathname === "/api/v3/klines") {
       klinesSeen++;
+      if (klinesSeen === options.stallOnce?.at) {
+        await new Promise((r) => setTimeout(r, options.stallOnce!.ms));
+      }
       if (klinesSeen >= (options.failFrom ?? Infinity) || klinesSeen === serverErrorAt) {
         res = binanceError(500, -1001, "Internal error; unable to process your request.");
       } else if (klinesSeen === rateLimitAt) {

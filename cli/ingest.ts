@@ -8,6 +8,7 @@ import type { Config } from "./config.ts";
 import { ingestSample } from "../loaders/sample/mod.ts";
 import { ingestFiles, MissingOptionError } from "../loaders/files/mod.ts";
 import { ingestExchange, progressPrinter } from "../loaders/exchanges/mod.ts";
+import { resampleSeries } from "../loaders/resample.ts";
 import { intArg, publish, symbolList, tfList, UsageError, withWriter } from "./_common.ts";
 
 function dateArg(name: string, v: string): number {
@@ -33,8 +34,31 @@ export async function ingest(cfg: Config, rest: string[]): Promise<number> {
       exchange: { type: "string" },
       symbol: { type: "string" },
       timeframe: { type: "string" },
+      resample: { type: "string" },
     },
   });
+  if (values.resample) {
+    const [from, to] = tfList(values.resample.replace(":", ","));
+    if (!to) throw new UsageError("--resample needs FROM:TO, e.g. --resample 1m:5m");
+    return await withWriter(cfg, async (wh) => {
+      const series = await wh.rows<{ exchange: string; symbol: string }>(
+        "SELECT DISTINCT exchange, symbol FROM ohlcv WHERE timeframe = ? ORDER BY ALL",
+        [from],
+      );
+      const wanted = series.filter((x) =>
+        (!values.exchange || x.exchange === values.exchange) &&
+        (!values.symbols || symbolList(values.symbols).includes(x.symbol))
+      );
+      if (wanted.length === 0) throw new UsageError(`No ${from} series to resample`);
+      for (const x of wanted) {
+        const r = await resampleSeries(wh, { ...x, from, to });
+        console.log(
+          `resample ${x.exchange} ${x.symbol} ${from} → ${to}: ${r.loaded} loaded, ${r.duplicate} unchanged, ${r.incomplete} incomplete buckets left out`,
+        );
+      }
+      await publish(wh, cfg);
+    });
+  }
   if (values.file) {
     const tf = values.timeframe ? tfList(values.timeframe)[0] : undefined;
     return await withWriter(cfg, async (wh) => {

@@ -131,3 +131,24 @@ Deno.test("coverage and gaps views show expected vs present candles and each gap
   assert.deepEqual(m, { base: "BTC", quote: "USDT", candles: 5 });
   wh.close();
 });
+
+Deno.test("the outliers view flags a many-sigma jump that reverts, and keeps the candle", async () => {
+  const wh = await openWarehouse(":memory:");
+  const rows = Array.from({ length: 80 }, (_, i) => {
+    const base = 100 * (1 + 0.001 * Math.sin(i));
+    const close = i === 60 ? base * 1.3 : base; // a spike at candle 60, gone at 61
+    return {
+      ...candle(i),
+      open: base,
+      close,
+      high: Math.max(base, close) + 0.01,
+      low: base - 0.01,
+    };
+  });
+  const r = await ingestSeries(wh, "test", series(rows), { now: NOW });
+  assert.equal(r.rows_loaded, 80, "flagged, not dropped");
+  const flagged = await wh.rows<{ ts: string; z: number }>("SELECT ts, z FROM outliers");
+  assert.deepEqual(flagged.map((f) => f.ts), [new Date(T0 + 60 * H).toISOString()]);
+  assert.ok(flagged[0].z > 8);
+  wh.close();
+});

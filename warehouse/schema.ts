@@ -200,6 +200,29 @@ export const MIGRATIONS: readonly Migration[] = [
                    FROM gaps GROUP BY ALL) g USING (exchange, symbol, timeframe);
     `,
   },
+  {
+    version: 3,
+    description: "outliers view: jumps of many sigmas that revert, flagged not dropped",
+    sql: `
+      CREATE VIEW outliers AS
+        WITH r AS (
+          SELECT exchange, symbol, timeframe, ts, close,
+                 ln(close / lag(close) OVER w) AS ret,
+                 ln(lead(close) OVER w / close) AS next_ret
+          FROM ohlcv
+          WINDOW w AS (PARTITION BY exchange, symbol, timeframe ORDER BY ts)
+        ),
+        s AS (
+          SELECT *, stddev_samp(ret) OVER (PARTITION BY exchange, symbol, timeframe ORDER BY ts
+                                          ROWS BETWEEN 48 PRECEDING AND 1 PRECEDING) AS sigma
+          FROM r
+        )
+        SELECT exchange, symbol, timeframe, ts, close, ret, next_ret, sigma, abs(ret) / sigma AS z
+        FROM s
+        WHERE sigma > 0 AND abs(ret) > 8 * sigma
+          AND sign(next_ret) = -sign(ret) AND abs(next_ret) > 0.5 * abs(ret);
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -184,7 +184,7 @@ export async function openSnapshot(
        NULL::DOUBLE AS volume, NULL::VARCHAR AS run_id, NULL::TIMESTAMP AS ingested_at WHERE false`,
     );
   }
-  for (const t of [...SNAPSHOT_TABLES, "markets", "coverage", "gaps"]) {
+  for (const t of [...SNAPSHOT_TABLES, "markets", "coverage", "gaps", "outliers"]) {
     await db.run(
       `CREATE VIEW ${t} AS SELECT * FROM read_parquet('${q(join(dir, t + ".parquet"))}')`,
     );

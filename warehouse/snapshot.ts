@@ -88,19 +88,14 @@ export async function publishSnapshot(
         (await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${t}`))?.n ?? 0,
       );
     }
-    await wh.run(
-      `COPY (${MARKETS_SQL}) TO '${q(join(tmp, "markets.parquet"))}' (FORMAT parquet)`,
-    );
-    await wh.run(
-      `COPY (SELECT * FROM coverage ORDER BY ALL) TO '${
-        q(join(tmp, "coverage.parquet"))
-      }' (FORMAT parquet)`,
-    );
-    await wh.run(
-      `COPY (SELECT * FROM gaps ORDER BY ALL) TO '${
-        q(join(tmp, "gaps.parquet"))
-      }' (FORMAT parquet)`,
-    );
+    // Derived views are published as tables, so readers need no SQL of ours.
+    for (const v of DERIVED_VIEWS) {
+      await wh.run(
+        `COPY (SELECT * FROM ${v} ORDER BY ALL) TO '${
+          q(join(tmp, v + ".parquet"))
+        }' (FORMAT parquet)`,
+      );
+    }
     const sv = await wh.one<{ v: number }>(
       "SELECT max(version) AS v FROM schema_version",
     );
@@ -126,8 +121,8 @@ export async function publishSnapshot(
   }
 }
 
-/** One row per series: what the warehouse holds and how fresh it is. */
-export const MARKETS_SQL = `SELECT * FROM markets ORDER BY exchange, symbol, timeframe`;
+/** Views over `ohlcv` (see schema.ts) published beside the tables. */
+export const DERIVED_VIEWS = ["markets", "coverage", "gaps", "outliers"] as const;
 
 /** The id of the current snapshot under `root`, or undefined when none. */
 export async function currentSnapshotId(
@@ -184,7 +179,7 @@ export async function openSnapshot(
        NULL::DOUBLE AS volume, NULL::VARCHAR AS run_id, NULL::TIMESTAMP AS ingested_at WHERE false`,
     );
   }
-  for (const t of [...SNAPSHOT_TABLES, "markets", "coverage", "gaps", "outliers"]) {
+  for (const t of [...SNAPSHOT_TABLES, ...DERIVED_VIEWS]) {
     await db.run(
       `CREATE VIEW ${t} AS SELECT * FROM read_parquet('${q(join(dir, t + ".parquet"))}')`,
     );

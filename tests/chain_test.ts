@@ -44,8 +44,10 @@ Deno.test({
       stderr: "null",
     }).spawn();
     let text = "";
+    let ended = false;
+    child.status.then(() => (ended = true));
     const deadline = Date.now() + 240_000;
-    while (!/Stop with Ctrl-C/.test(text) && Date.now() < deadline) {
+    while (!/Stop with Ctrl-C/.test(text) && !ended && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 250));
       text = await Deno.readTextFile(logPath).catch(() => "");
     }

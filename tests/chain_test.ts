@@ -51,6 +51,7 @@ Deno.test({
       await new Promise((r) => setTimeout(r, 250));
       text = await Deno.readTextFile(logPath).catch(() => "");
     }
+    text = await Deno.readTextFile(logPath).catch(() => text);
     const base = /site\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(text)?.[1];
     try {
       assert.ok(base, `start did not print its URL:\n${text}`);

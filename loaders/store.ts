@@ -12,7 +12,9 @@
  */
 import type { Warehouse } from "../warehouse/db.ts";
 import type { Timeframe } from "./candles.ts";
-import { type Rejected, type SourcedCandle, validateCandles } from "./validate.ts";
+import type { Rejected, SourcedCandle } from "./validate.ts";
+import { appendRejects, appendSeries, createStage, dropStage } from "./_stage.ts";
+import { dropValidation, validateStage } from "./_validate_sql.ts";
 
 /** One series as read from a source. */
 export interface SeriesInput {
@@ -61,102 +63,74 @@ export async function ingestSeries(
   series: readonly SeriesInput[],
   options: IngestOptions,
 ): Promise<IngestResult> {
+  const extra = options.extraRejects ?? [];
+  return await ingestStaged(wh, source, [async (ord) => {
+    const next = await appendSeries(wh, series, ord);
+    await appendRejects(wh, extra);
+    return next;
+  }], {
+    now: options.now,
+    params: options.params,
+    exchanges: [...new Set(series.map((s) => s.exchange))],
+    rowsRead: series.reduce((n, s) => n + s.rows.length, 0) + extra.length,
+  });
+}
+
+/**
+ * Fills the staging tables (`_stage`, `_stage_rejects`; see `_stage.ts`)
+ * with rows numbered from `ord`, and returns the next free `ord`.
+ */
+export type Stager = (ord: number) => Promise<number>;
+
+/** Options for {@link ingestStaged}. */
+export interface StagedOptions {
+  now: number;
+  params?: unknown;
+  /** Recorded in `ingest_runs.exchange`. */
+  exchanges: readonly string[];
+  /** For the message of a failed run, when known before staging. */
+  rowsRead?: number;
+}
+
+/**
+ * Ingests whatever the stagers put in `_stage` as one run, atomically: every
+ * row rule applies in SQL, then new candles are inserted, identical ones
+ * counted as duplicates and conflicting ones replaced.
+ *
+ * @example
+ * ```ts
+ * await ingestStaged(wh, "file", [(ord) => stageDump(wh, path, ord)], { now, exchanges: ["binance"] });
+ * ```
+ */
+export async function ingestStaged(
+  wh: Warehouse,
+  source: string,
+  stagers: readonly Stager[],
+  options: StagedOptions,
+): Promise<IngestResult> {
   const run_id = `ing-${crypto.randomUUID()}`;
   const started = new Date().toISOString();
-  const extra = options.extraRejects ?? [];
-  const rows_read = series.reduce((n, s) => n + s.rows.length, 0) + extra.length;
-  const exchanges = [...new Set(series.map((s) => s.exchange))].join(",");
+  const exchanges = options.exchanges.join(",");
+  let rows_read = options.rowsRead;
   try {
     return await wh.transaction(async () => {
-      let loaded = 0, rejectedN = extra.length, duplicates = 0;
-      await wh.run(`CREATE OR REPLACE TEMP TABLE _stage (
-        exchange VARCHAR, symbol VARCHAR, timeframe VARCHAR, ts_ms DOUBLE,
-        open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE)`);
-      const appender = await wh.conn.createAppender("_stage", "main", "temp");
-      const rejectRows: [string, string, string][] = extra.map((r) => [r.ref, r.reason, r.raw]);
-      for (const s of series) {
-        const v = validateCandles(s.rows, s.timeframe, { now: options.now });
-        duplicates += v.duplicates;
-        rejectedN += v.rejected.length;
-        for (const r of v.rejected) rejectRows.push([r.ref, r.reason, r.raw]);
-        for (const c of v.valid) {
-          appender.appendVarchar(s.exchange);
-          appender.appendVarchar(s.symbol);
-          appender.appendVarchar(s.timeframe);
-          appender.appendDouble(c.ts);
-          appender.appendDouble(c.open);
-          appender.appendDouble(c.high);
-          appender.appendDouble(c.low);
-          appender.appendDouble(c.close);
-          appender.appendDouble(c.volume);
-          appender.endRow();
-        }
-      }
-      appender.closeSync();
-      await wh.run(`CREATE OR REPLACE TEMP TABLE _classified AS
-        SELECT s.exchange, s.symbol, s.timeframe, epoch_ms(s.ts_ms::BIGINT) AS ts,
-               s.open, s.high, s.low, s.close, s.volume,
-               CASE WHEN o.ts IS NULL THEN 'new'
-                    WHEN o.open = s.open AND o.high = s.high AND o.low = s.low
-                         AND o.close = s.close AND o.volume = s.volume THEN 'same'
-                    ELSE 'conflict' END AS kind,
-               o.open AS o_open, o.high AS o_high, o.low AS o_low, o.close AS o_close,
-               o.volume AS o_volume, o.run_id AS o_run
-        FROM _stage s LEFT JOIN ohlcv o
-          ON o.exchange = s.exchange AND o.symbol = s.symbol
-         AND o.timeframe = s.timeframe AND o.ts = epoch_ms(s.ts_ms::BIGINT)`);
-      const counts = await wh.rows<{ kind: string; n: number }>(
-        "SELECT kind, count(*) AS n FROM _classified GROUP BY kind",
-      );
-      const n = (k: string) => counts.find((c) => c.kind === k)?.n ?? 0;
-      duplicates += n("same");
-      loaded = n("new") + n("conflict");
-      await wh.run(
-        `INSERT INTO rejects (run_id, source_ref, reason, raw)
-         SELECT ?, exchange || ' ' || symbol || ' ' || timeframe || ' ' || strftime(ts, '%Y-%m-%dT%H:%M:%SZ'),
-                'superseded by a newer source (run ' || ? || '); old values from run ' || coalesce(o_run, '?'),
-                json_object('old', json_object('open', o_open, 'high', o_high, 'low', o_low, 'close', o_close, 'volume', o_volume),
-                            'new', json_object('open', open, 'high', high, 'low', low, 'close', close, 'volume', volume))::VARCHAR
-         FROM _classified WHERE kind = 'conflict'`,
-        [run_id, run_id],
-      );
-      await wh.run(
-        `INSERT INTO ohlcv (exchange, symbol, timeframe, ts, open, high, low, close, volume, run_id)
-         SELECT exchange, symbol, timeframe, ts, open, high, low, close, volume, ?
-         FROM _classified WHERE kind IN ('new', 'conflict')
-         ON CONFLICT (exchange, symbol, timeframe, ts) DO UPDATE SET
-           open = excluded.open, high = excluded.high, low = excluded.low,
-           close = excluded.close, volume = excluded.volume, run_id = excluded.run_id,
-           ingested_at = now()::TIMESTAMP`,
-        [run_id],
-      );
-      // Rejects go through an appender: one INSERT per row is slow for big files.
-      await wh.run(`CREATE OR REPLACE TEMP TABLE _rejects_stage (
-        source_ref VARCHAR, reason VARCHAR, raw VARCHAR)`);
-      const rejAppender = await wh.conn.createAppender("_rejects_stage", "main", "temp");
-      for (const [ref, reason, raw] of rejectRows) {
-        rejAppender.appendVarchar(ref);
-        rejAppender.appendVarchar(reason);
-        rejAppender.appendVarchar(raw);
-        rejAppender.endRow();
-      }
-      rejAppender.closeSync();
-      await wh.run(
-        `INSERT INTO rejects (run_id, source_ref, reason, raw)
-         SELECT ?, source_ref, reason, raw FROM _rejects_stage`,
-        [run_id],
-      );
-      await wh.run("DROP TABLE _rejects_stage");
-      await wh.run("DROP TABLE _stage");
-      await wh.run("DROP TABLE _classified");
-      const message = `${loaded} loaded, ${rejectedN} rejected, ${duplicates} duplicate` +
-        (n("conflict") ? `, ${n("conflict")} replaced` : "");
+      await createStage(wh);
+      let ord = 1;
+      for (const stage of stagers) ord = await stage(ord);
+      const v = await validateStage(wh, run_id, options.now);
+      rows_read = v.read;
+      const w = await storeWinners(wh, run_id);
+      await dropValidation(wh);
+      await dropStage(wh);
+      const duplicates = v.duplicates + w.same;
+      const message = `${w.loaded} loaded, ${v.rejected} rejected, ${duplicates} duplicate` +
+        (w.replaced ? `, ${w.replaced} replaced` : "");
       const result: IngestResult = {
         run_id,
         status: "ok",
-        rows_read,
-        rows_loaded: loaded,
-        rows_rejected: rejectedN,
+        rows_read: v.read,
+        rows_loaded: w.loaded,
+        rows_rejected: v.rejected,
         rows_duplicate: duplicates,
         message,
       };
@@ -174,11 +148,65 @@ export async function ingestSeries(
       rows_loaded: 0,
       rows_rejected: 0,
       rows_duplicate: 0,
-      message: `failed after reading ${rows_read} rows, nothing loaded: ${message}`,
+      message: `failed after reading ${rows_read ?? "some"} rows, nothing loaded: ${message}`,
     };
     await recordRun(wh, failed, source, exchanges, started, options.params).catch(() => {});
     throw err;
   }
+}
+
+/** Inserts the winners of `_win` into `ohlcv`; a conflict replaces the stored candle. */
+async function storeWinners(
+  wh: Warehouse,
+  run_id: string,
+): Promise<{ loaded: number; same: number; replaced: number }> {
+  // Only candles already stored need a comparison; the rest are new.
+  await wh.run(`CREATE OR REPLACE TEMP TABLE _existing AS
+    SELECT w.exchange, w.symbol, w.timeframe, o.ts, w.ts_ms, w.v,
+           (o.open = w.v.open AND o.high = w.v.high AND o.low = w.v.low
+             AND o.close = w.v.close AND o.volume = w.v.volume) AS same,
+           o.open AS o_open, o.high AS o_high, o.low AS o_low, o.close AS o_close,
+           o.volume AS o_volume, o.run_id AS o_run
+    FROM _win w JOIN ohlcv o
+      ON o.exchange = w.exchange AND o.symbol = w.symbol
+     AND o.timeframe = w.timeframe AND o.ts = epoch_ms(w.ts_ms::BIGINT)`);
+  const c = await wh.one<Record<string, number | null>>(
+    `SELECT (SELECT count(*) FROM _win) AS win,
+            (SELECT count(*) FROM _existing WHERE same) AS same,
+            (SELECT count(*) FROM _existing WHERE NOT same) AS replaced`,
+  );
+  const win = Number(c?.win ?? 0), same = Number(c?.same ?? 0);
+  const replaced = Number(c?.replaced ?? 0);
+  await wh.run(
+    `INSERT INTO rejects (run_id, source_ref, reason, raw)
+     SELECT $run, exchange || ' ' || symbol || ' ' || timeframe || ' ' || strftime(ts, '%Y-%m-%dT%H:%M:%SZ'),
+            'superseded by a newer source (run ' || $run || '); old values from run ' || coalesce(o_run, '?'),
+            json_object('old', json_object('open', o_open, 'high', o_high, 'low', o_low, 'close', o_close, 'volume', o_volume),
+                        'new', json_object('open', v.open, 'high', v.high, 'low', v.low, 'close', v.close, 'volume', v.volume))::VARCHAR
+     FROM _existing WHERE NOT same`,
+    { run: run_id },
+  );
+  if (replaced) {
+    await wh.run(
+      `UPDATE ohlcv SET open = e.v.open, high = e.v.high, low = e.v.low, close = e.v.close,
+         volume = e.v.volume, run_id = $run, ingested_at = now()::TIMESTAMP
+       FROM _existing e
+       WHERE NOT e.same AND ohlcv.exchange = e.exchange AND ohlcv.symbol = e.symbol
+         AND ohlcv.timeframe = e.timeframe AND ohlcv.ts = e.ts`,
+      { run: run_id },
+    );
+  }
+  await wh.run(
+    `INSERT INTO ohlcv (exchange, symbol, timeframe, ts, open, high, low, close, volume, run_id)
+     SELECT exchange, symbol, timeframe, epoch_ms(ts_ms::BIGINT), v.open, v.high, v.low, v.close,
+            v.volume, $run
+     FROM _win w
+     WHERE NOT EXISTS (SELECT 1 FROM _existing e WHERE e.exchange = w.exchange
+       AND e.symbol = w.symbol AND e.timeframe = w.timeframe AND e.ts_ms = w.ts_ms)`,
+    { run: run_id },
+  );
+  await wh.run("DROP TABLE _existing");
+  return { loaded: win - same, same, replaced };
 }
 
 async function recordRun(

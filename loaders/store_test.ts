@@ -152,3 +152,39 @@ Deno.test("the outliers view flags a many-sigma jump that reverts, and keeps the
   assert.ok(flagged[0].z > 8);
   wh.close();
 });
+
+Deno.test("ingestSeries() accounting holds for any mix of good, bad, repeated and conflicting rows (property)", async () => {
+  const fc = (await import("fast-check")).default;
+  const wh = await openWarehouse(":memory:");
+  const row = fc.record({
+    i: fc.integer({ min: 0, max: 30 }),
+    kind: fc.constantFrom("good", "good", "good", "badHigh", "nan", "open", "conflict"),
+  });
+  await fc.assert(
+    fc.asyncProperty(fc.array(row, { maxLength: 40 }), async (spec) => {
+      await wh.run("DELETE FROM ohlcv");
+      const rows = spec.map(({ i, kind }) =>
+        kind === "badHigh"
+          ? candle(i, { high: 1 })
+          : kind === "nan"
+          ? candle(i, { volume: NaN })
+          : kind === "open"
+          ? candle(100 + i)
+          : kind === "conflict"
+          ? candle(i, { close: 100 + i + 0.5 })
+          : candle(i)
+      );
+      const r = await ingestSeries(wh, "prop", series(rows), { now: NOW });
+      assert.equal(r.rows_read, rows.length);
+      assert.equal(r.rows_read, r.rows_loaded + r.rows_rejected + r.rows_duplicate);
+      const stored = (await wh.one<{ n: number }>("SELECT count(*) AS n FROM ohlcv"))!.n;
+      const validTimes = new Set(
+        spec.filter((s) => s.kind === "good" || s.kind === "conflict").map((s) => s.i),
+      );
+      assert.equal(stored, validTimes.size);
+      assert.equal(r.rows_loaded, stored);
+    }),
+    { numRuns: 40 },
+  );
+  wh.close();
+});

@@ -19,7 +19,12 @@
  */
 import { basename, join } from "node:path";
 import { type Timeframe, TIMEFRAMES } from "../candles.ts";
-import { type IngestResult, ingestSeries, type SeriesInput } from "../store.ts";
+import { type IngestResult, ingestStaged, type SeriesInput, type Stager } from "../store.ts";
+import { appendRejects, appendSeries } from "../_stage.ts";
+import { stageBinanceDump } from "./binance_dump_fast.ts";
+import { hintsFromName } from "./filename.ts";
+import { timeframeFromCloseTime } from "./spacing.ts";
+import { fields, num } from "./_text.ts";
 import type { Rejected } from "../validate.ts";
 import type { Warehouse } from "../../warehouse/db.ts";
 import type { FileFormat } from "./format.ts";
@@ -254,24 +259,39 @@ export async function ingestFiles(
 ): Promise<FileIngestResult> {
   const paths = await expandPaths(pattern);
   const files: FileIngestResult["files"] = [];
-  const merged = new Map<string, SeriesInput>();
-  const unparsed: Rejected[] = [];
+  const stagers: Stager[] = [];
+  const exchanges = new Set<string>();
+  let known = 0;
+  // Read (or, for big dumps, inspect) every file before the warehouse is touched;
+  // stage them in sorted order so that, for the same candle, a later file wins.
   for (const path of paths) {
-    const r = await readCandleFile(path, options);
-    let n = r.unparsed.length;
-    for (const s of r.series) {
-      n += s.rows.length;
-      const key = `${s.exchange}\u0000${s.symbol}\u0000${s.timeframe}`;
-      const into = merged.get(key);
-      // Files in sorted order: for the same candle, a later file wins.
-      if (into) { for (const row of s.rows) into.rows.push(row); }
-      else merged.set(key, { ...s, rows: [...s.rows] });
+    const dump = await bigBinanceDump(path, options);
+    if (dump) {
+      const entry = { path, format: binanceVision.name, rows: 0 };
+      files.push(entry);
+      exchanges.add(dump.exchange);
+      stagers.push(async (ord) => {
+        const s = await stageBinanceDump(wh, path, ord, dump);
+        entry.rows = s.rows;
+        return s.next;
+      });
+      continue;
     }
-    unparsed.push(...r.unparsed);
+    const r = await readCandleFile(path, options);
+    const n = r.series.reduce((k, s) => k + s.rows.length, r.unparsed.length);
+    known += n;
+    for (const s of r.series) exchanges.add(s.exchange);
     files.push({ path, format: r.format, rows: n });
+    stagers.push(async (ord) => {
+      const next = await appendSeries(wh, r.series, ord);
+      await appendRejects(wh, r.unparsed);
+      return next;
+    });
   }
-  const result = await ingestSeries(wh, "file", [...merged.values()], {
+  const result = await ingestStaged(wh, "file", stagers, {
     now: options.now ?? Date.now(),
+    exchanges: [...exchanges],
+    rowsRead: known,
     params: {
       pattern,
       files: files.map((f) => f.path),
@@ -279,7 +299,47 @@ export async function ingestFiles(
       symbol: options.symbol,
       timeframe: options.timeframe,
     },
-    extraRejects: unparsed,
   });
   return { ...result, files };
+}
+
+/** Files above this size that are Binance dumps are read by DuckDB, not parsed in JS. */
+export const FAST_DUMP_BYTES = 1 << 20;
+
+/** For a Binance dump bigger than {@link FAST_DUMP_BYTES}: its market; otherwise undefined. */
+async function bigBinanceDump(
+  path: string,
+  options: FileIngestOptions,
+): Promise<{ exchange: string; symbol: string; timeframe: Timeframe } | undefined> {
+  if ((await Deno.stat(path)).size <= FAST_DUMP_BYTES) return undefined;
+  const f = await Deno.open(path);
+  let head: string;
+  try {
+    const buf = new Uint8Array(8192);
+    const n = (await f.read(buf)) ?? 0;
+    head = new TextDecoder().decode(buf.subarray(0, n));
+  } finally {
+    f.close();
+  }
+  const name = basename(path);
+  if (FORMATS.find((fmt) => fmt.detect(head, name)) !== binanceVision) return undefined;
+  const hints = hintsFromName(name);
+  const symbol = options.symbol !== undefined ? symbolOption(options.symbol) : hints.symbol;
+  if (!symbol) {
+    throw new MissingOptionError(
+      "--symbol",
+      `${path} (${binanceVision.name}) does not tell its symbol: pass --symbol BASE/QUOTE`,
+    );
+  }
+  const first = fields(headLines(head, 2).find((l) => !l.startsWith("open_time")) ?? "");
+  const timeframe = options.timeframe ?? hints.timeframe ??
+    timeframeFromCloseTime(num(first[0]), num(first[6]));
+  if (!timeframe) {
+    throw new MissingOptionError(
+      "--timeframe",
+      `${path} (${binanceVision.name}) does not tell its timeframe: ` +
+        `pass --timeframe ${Object.keys(TIMEFRAMES).join("|")}`,
+    );
+  }
+  return { exchange: options.exchange?.toLowerCase() ?? "binance", symbol, timeframe };
 }

@@ -3,12 +3,13 @@
  * side by side in the same run (never absolute numbers across runs).
  * Results are printed and written to `bench-results/latest.json`.
  *
- * Usage: `deno task bench [xgboost] [api]` (default: all).
+ * Usage: `deno task bench [xgboost] [api] [ingest]` (default: all).
  *
  * @module
  */
 import { benchApi } from "./api.ts";
 import { benchXgboost } from "./xgboost.ts";
+import { benchIngest } from "./ingest.ts";
 
 /** One measured figure. `ratio` > 1 means better than the reference. */
 export interface BenchResult {
@@ -23,6 +24,7 @@ export interface BenchResult {
 const SUITES: Record<string, () => Promise<BenchResult[]>> = {
   xgboost: benchXgboost,
   api: () => benchApi(),
+  ingest: benchIngest,
 };
 
 /** Runs the named suites (all when none) and prints a table. */

@@ -6,6 +6,7 @@
  */
 import type { Rejected, SourcedCandle } from "../validate.ts";
 import { num } from "./_text.ts";
+import { epochToMs } from "./_time.ts";
 
 /** The rows a parser has read so far. */
 export interface RowSink {
@@ -52,4 +53,27 @@ export function pushCandle(
 /** Records a row with too few fields. */
 export function pushShort(out: RowSink, want: number, got: number, ref: string, raw: string) {
   out.unparsed.push({ ref, reason: `expected ${want} fields, found ${got}`, raw });
+}
+
+/**
+ * Reads a JSON list of arrays whose first six values are time, open, high,
+ * low, close, volume (ccxt and Binance klines alike). Rows of another shape
+ * are unparsed with `expected` as their reason.
+ */
+export function arrayRows(
+  data: unknown[],
+  ref: (i: number) => string,
+  expected: string,
+): RowSink {
+  const out = sink();
+  data.forEach((r, i) => {
+    const raw = JSON.stringify(r);
+    if (!Array.isArray(r) || r.length < 6) {
+      out.unparsed.push({ ref: ref(i), reason: expected, raw });
+      return;
+    }
+    const ts = typeof r[0] === "number" ? epochToMs(r[0]) : NaN;
+    pushCandle(out, ts, [r[1], r[2], r[3], r[4], r[5]], ref(i), raw, String(r[0]));
+  });
+  return out;
 }

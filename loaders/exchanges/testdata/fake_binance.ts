@@ -9,18 +9,13 @@
  * @module
  */
 
+import { TIMEFRAMES } from "../../candles.ts";
+
 const LIMIT_DEFAULT = 500;
 const LIMIT_MAX = 1000;
 
-/** Interval name → milliseconds, as Binance spells them. */
-const INTERVALS: Record<string, number> = {
-  "1m": 60_000,
-  "5m": 300_000,
-  "15m": 900_000,
-  "1h": 3_600_000,
-  "4h": 14_400_000,
-  "1d": 86_400_000,
-};
+/** Interval name → milliseconds: Binance spells them as Prévision does. */
+const INTERVALS: Record<string, number> = TIMEFRAMES;
 
 /** A range of candles the server leaves out (open times, `start` inclusive, `end` exclusive). */
 export interface FakeGap {

@@ -7,8 +7,7 @@
  */
 import type { FileFormat, ParseContext, ParsedFile } from "../format.ts";
 import { firstInnerArray, jsonRef, openLines, parseJson } from "../_json.ts";
-import { epochToMs } from "../_time.ts";
-import { pushCandle, sink } from "../_row.ts";
+import { arrayRows } from "../_row.ts";
 import { hintsFromName } from "../filename.ts";
 import { FileFormatError } from "../errors.ts";
 
@@ -31,17 +30,11 @@ export function parse(text: string, ctx: ParseContext): ParsedFile {
   const data = parseJson(text, ctx.path);
   if (!Array.isArray(data)) throw new FileFormatError(`Cannot ingest ${ctx.path}: not a list`);
   const at = openLines(text, 2);
-  const out = sink();
-  data.forEach((r, i) => {
-    const ref = jsonRef(ctx.path, at, i);
-    const raw = JSON.stringify(r);
-    if (!Array.isArray(r) || r.length < 6) {
-      out.unparsed.push({ ref, reason: "expected [time, open, high, low, close, volume]", raw });
-      return;
-    }
-    const ts = typeof r[0] === "number" ? epochToMs(r[0]) : NaN;
-    pushCandle(out, ts, [r[1], r[2], r[3], r[4], r[5]], ref, raw, String(r[0]));
-  });
+  const out = arrayRows(
+    data,
+    (i) => jsonRef(ctx.path, at, i),
+    "expected [time, open, high, low, close, volume]",
+  );
   const hints = hintsFromName(ctx.name);
   return { ...out, symbol: hints.symbol, timeframe: hints.timeframe, exchange: hints.exchange };
 }

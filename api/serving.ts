@@ -18,6 +18,8 @@ export interface SeriesData {
   ts: Float64Array;
   /** `ts` as ISO-8601 strings, made once at load (the OHLCV hot path). */
   iso: string[];
+  /** Each candle as its JSON object text, made once at load: pages are joined, not stringified. */
+  json: string[];
   open: Float64Array;
   high: Float64Array;
   low: Float64Array;
@@ -99,6 +101,16 @@ export async function loadView(root: string, id?: string): Promise<ServingView> 
         timeframe: m.timeframe,
         ts: f("ts"),
         iso: (cols.ts as number[]).map((t) => new Date(t).toISOString()),
+        json: (cols.ts as number[]).map((t, i) =>
+          JSON.stringify({
+            ts: new Date(t).toISOString(),
+            open: cols.open[i],
+            high: cols.high[i],
+            low: cols.low[i],
+            close: cols.close[i],
+            volume: cols.volume[i],
+          })
+        ),
         open: f("open"),
         high: f("high"),
         low: f("low"),

@@ -293,7 +293,9 @@ export class LiveView {
       this.#view = await loadView(this.root, id);
       this.lastError = undefined;
     } catch (err) {
-      this.lastError = err instanceof Error ? err.message : String(err);
+      const message = err instanceof Error ? err.message : String(err);
+      if (message === this.lastError) return; // said once; keep serving the last good view
+      this.lastError = message;
       console.error(
         JSON.stringify({ level: "error", msg: "snapshot reload failed", error: this.lastError }),
       );

@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { openWarehouse } from "../warehouse/db.ts";
+import { publishSnapshot } from "../warehouse/snapshot.ts";
+import { ingestSample } from "../loaders/sample/mod.ts";
+import { forecastAll } from "../pipeline/forecast.ts";
+import { createApp } from "./app.ts";
+import { KeyRing } from "./keys.ts";
+import { LiveView } from "./serving.ts";
+import { makeApiFixture } from "./testdata/fixture.ts";
+
+Deno.test({
+  name:
+    "the API keeps answering while the pipeline writes and publishes, and picks up the new snapshot",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const fx = await makeApiFixture();
+    const live = await LiveView.start(fx.root, { intervalMs: 50 });
+    const app = createApp({ live, keys: await KeyRing.fromFile(fx.keysPath) });
+    const auth = { Authorization: `Bearer ${fx.key}` };
+    const first = live.view!.snapshotId;
+    let stop = false;
+    const statuses = new Map<number, number>();
+    const traffic = (async () => {
+      while (!stop) {
+        const res = await app.request("/api/v1/forecasts?symbol=ETH/USDT&timeframe=1h", {
+          headers: auth,
+        });
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        await res.body?.cancel();
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    })();
+    // The writer: new candles, new forecasts, two publishes, while requests flow.
+    const wh = await openWarehouse(fx.db);
+    for (let k = 0; k < 2; k++) {
+      await ingestSample(wh, {
+        now: Date.UTC(2025, 5, 2 + k, 12, 30),
+        days: 5,
+        symbols: ["BTC/USDT", "ETH/USDT"],
+      });
+      await forecastAll(wh, { now: Date.UTC(2025, 5, 2 + k, 12, 30) });
+      await publishSnapshot(wh);
+    }
+    wh.close();
+    // A broken snapshot pointer must not take the API down.
+    await Deno.writeTextFile(join(fx.root, "CURRENT"), "no-such-snapshot\n");
+    await new Promise((r) => setTimeout(r, 300));
+    stop = true;
+    await traffic;
+    live.stop();
+    assert.deepEqual(
+      [...statuses.keys()],
+      [200],
+      `statuses seen: ${JSON.stringify([...statuses])}`,
+    );
+    assert.ok(statuses.get(200)! > 20);
+    assert.notEqual(live.view!.snapshotId, first, "the new snapshot was loaded");
+    assert.match(
+      live.lastError ?? "",
+      /no-such-snapshot/,
+      "the broken pointer is reported, the last good view kept",
+    );
+    await Deno.remove(fx.dir, { recursive: true });
+  },
+});

@@ -8,7 +8,11 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
 import type { KeyRing } from "./keys.ts";
+import { Metrics } from "./metrics.ts";
+import type { RateLimiter } from "./rate_limit.ts";
 import { type LiveView, seriesKey, type ServingView } from "./serving.ts";
 import { isTimeframe, type Timeframe, TIMEFRAMES } from "../loaders/candles.ts";
 
@@ -22,6 +26,12 @@ export interface AppDeps {
   ) => void;
   /** Serves the built site for paths outside /api (optional). */
   site?: (path: string) => Promise<Response | undefined>;
+  /** Per-key limits for /api/v1 (none when absent). */
+  rateLimit?: RateLimiter;
+  /** Origins allowed by CORS on /api (CORS is off when empty). */
+  corsOrigins?: string[];
+  /** Where request metrics go; one is made when absent. */
+  metrics?: Metrics;
 }
 
 type Env = { Variables: { keyId?: string } };
@@ -69,6 +79,7 @@ const ohlcvQuery = seriesQuery.extend({
  */
 export function createApp(deps: AppDeps) {
   const app = new Hono<Env>();
+  const metrics = deps.metrics ?? new Metrics();
 
   app.use("*", async (c, next) => {
     const t0 = performance.now();
@@ -76,14 +87,29 @@ export function createApp(deps: AppDeps) {
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "no-referrer");
     await next();
+    const ms = performance.now() - t0;
+    metrics.observe(c.req.routePath, c.res.status, ms);
     deps.onRequest?.({
       method: c.req.method,
       path: c.req.path.slice(0, 200),
       status: c.res.status,
-      ms: performance.now() - t0,
+      ms,
       key_id: c.get("keyId"),
     });
   });
+  if (deps.corsOrigins?.length) app.use("/api/*", cors({ origin: deps.corsOrigins }));
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: (c) => c.json({ error: "request body too large (64 kB at most)" }, 413),
+    }),
+  );
+
+  app.get("/metrics", (c) =>
+    c.body(metrics.render(deps.live.view, Date.now()), 200, {
+      "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
+    }));
 
   app.get("/api/health", (c) => {
     const v = deps.live.view;
@@ -133,6 +159,14 @@ export function createApp(deps: AppDeps) {
       );
     }
     c.set("keyId", keyId);
+    const wait = deps.rateLimit?.take(keyId) ?? 0;
+    if (wait > 0) {
+      c.header("Retry-After", String(wait));
+      return c.json({
+        error: "rate limit exceeded for this key",
+        details: [{ field: "Authorization", message: `retry after ${wait} s` }],
+      }, 429);
+    }
     await next();
     return undefined;
   });

@@ -150,3 +150,67 @@ Deno.test("unknown /api paths answer a JSON 404", async () => {
   assert.equal(res.status, 404);
   assert.ok((await res.json()).error);
 });
+
+Deno.test("GET /metrics is Prometheus text with requests by route pattern, latency and forecast age", async () => {
+  const own = createApp({ live, keys });
+  await (await own.request("/api/v1/forecasts?symbol=BTC/USDT&timeframe=1h", { headers: auth }))
+    .body?.cancel();
+  await (await own.request("/api/v1/forecasts?symbol=NOPE/USDT&timeframe=1h", { headers: auth }))
+    .body?.cancel();
+  const res = await own.request("/metrics");
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("Content-Type")!, /text\/plain; version=0\.0\.4/);
+  const text = await res.text();
+  assert.match(
+    text,
+    /prevision_http_requests_total\{route="\/api\/v1\/forecasts",status="200"\} 1/,
+  );
+  assert.match(
+    text,
+    /prevision_http_requests_total\{route="\/api\/v1\/forecasts",status="404"\} 1/,
+  );
+  assert.match(
+    text,
+    /prevision_http_request_duration_seconds_bucket\{route="\/api\/v1\/forecasts",le="\+Inf"\} 2/,
+  );
+  assert.match(
+    text,
+    /prevision_forecast_age_seconds\{exchange="sample",symbol="BTC\/USDT",timeframe="1h"\} \d+/,
+  );
+  assert.ok(!text.includes("NOPE"), "labels are route patterns, not raw input");
+});
+
+Deno.test("a key over its rate limit gets 429 with Retry-After; other keys are unaffected", async () => {
+  let now = 0;
+  const { RateLimiter } = await import("./rate_limit.ts");
+  const limited = createApp({ live, keys, rateLimit: new RateLimiter(3, () => now) });
+  const statuses = [];
+  for (let i = 0; i < 4; i++) {
+    const r = await limited.request("/api/v1/markets", { headers: auth });
+    statuses.push(r.status);
+    if (r.status === 429) {
+      assert.ok(Number(r.headers.get("Retry-After")) >= 1);
+      assert.match((await r.json()).error, /rate limit/);
+    } else await r.body?.cancel();
+  }
+  assert.deepEqual(statuses, [200, 200, 200, 429]);
+  now += 20_000; // a token a 20 s at 3 a minute
+  assert.equal((await limited.request("/api/v1/markets", { headers: auth })).status, 200);
+});
+
+Deno.test("CORS is off by default and answers configured origins only", async () => {
+  const plain = await app.request("/api/health", { headers: { Origin: "https://a.example" } });
+  assert.equal(plain.headers.get("Access-Control-Allow-Origin"), null);
+  const withCors = createApp({ live, keys, corsOrigins: ["https://a.example"] });
+  const ok = await withCors.request("/api/health", { headers: { Origin: "https://a.example" } });
+  assert.equal(ok.headers.get("Access-Control-Allow-Origin"), "https://a.example");
+});
+
+Deno.test("a request body over 64 kB is refused with 413", async () => {
+  const res = await app.request("/api/v1/markets", {
+    method: "POST",
+    headers: { ...auth, "Content-Length": String(70_000) },
+    body: "x".repeat(70_000),
+  });
+  assert.equal(res.status, 413);
+});

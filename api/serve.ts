@@ -10,6 +10,7 @@ import { KeyRing, keysFile } from "./keys.ts";
 import { RequestLog, requestLogDir } from "./request_log.ts";
 import { LiveView } from "./serving.ts";
 import { siteHandler } from "./site.ts";
+import { RateLimiter } from "./rate_limit.ts";
 
 /** A running server. */
 export interface RunningApi {
@@ -40,6 +41,8 @@ export async function serveApi(
     live,
     keys,
     site: siteHandler(cfg.dist),
+    rateLimit: cfg.rateLimit > 0 ? new RateLimiter(cfg.rateLimit) : undefined,
+    corsOrigins: cfg.corsOrigins,
     onRequest: (r) => log.add({ ts: Date.now(), ...r }),
   });
   const ac = new AbortController();

@@ -45,6 +45,10 @@ export interface Config {
   port: number;
   /** A key to register at start (`PREVISION_API_KEY`). */
   apiKey?: string;
+  /** Requests a minute per API key (`PREVISION_RATE_LIMIT`, default 1200; 0 = no limit). */
+  rateLimit: number;
+  /** Origins allowed by CORS on /api (`PREVISION_CORS_ORIGINS`, comma-separated; off by default). */
+  corsOrigins: string[];
 }
 
 /**
@@ -68,5 +72,17 @@ export function loadConfig(
     dist: env("PREVISION_DIST") || "dist",
     port,
     apiKey: env("PREVISION_API_KEY") || undefined,
+    rateLimit: nonNegativeInt("PREVISION_RATE_LIMIT", env("PREVISION_RATE_LIMIT") ?? "1200"),
+    corsOrigins: (env("PREVISION_CORS_ORIGINS") ?? "").split(",").map((o) => o.trim()).filter(
+      Boolean,
+    ),
   };
+}
+
+function nonNegativeInt(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new RangeError(`${name} must be a whole number, got "${v}"`);
+  }
+  return n;
 }

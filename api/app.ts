@@ -12,6 +12,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import type { KeyRing } from "./keys.ts";
 import { Metrics } from "./metrics.ts";
+import { docsPage, openApiDocument, type RouteDoc } from "./openapi.ts";
 import type { RateLimiter } from "./rate_limit.ts";
 import { type LiveView, seriesKey, type ServingView } from "./serving.ts";
 import { isTimeframe, type Timeframe, TIMEFRAMES } from "../loaders/candles.ts";
@@ -68,6 +69,95 @@ const ohlcvQuery = seriesQuery.extend({
     .optional(),
 });
 
+/** Every endpoint, documented from the schemas that validate it (a test keeps this in sync). */
+export const ROUTE_DOCS: readonly RouteDoc[] = [
+  {
+    path: "/api/health",
+    summary: "Data freshness and champion age per series; 503 before any snapshot.",
+    auth: false,
+    responses: { "200": "ok", "503": "no snapshot yet" },
+  },
+  {
+    path: "/api/openapi.json",
+    summary: "This document.",
+    auth: false,
+    responses: { "200": "OpenAPI 3.1" },
+  },
+  {
+    path: "/api/docs",
+    summary: "A readable page of this document.",
+    auth: false,
+    responses: { "200": "HTML" },
+  },
+  {
+    path: "/metrics",
+    summary: "Prometheus metrics: requests, latency, forecast and data age.",
+    auth: false,
+    responses: { "200": "Prometheus text" },
+  },
+  {
+    path: "/api/v1/markets",
+    summary: "Every series: candles, first and last candle, last close.",
+    auth: true,
+    responses: { "200": "markets", "401": "missing or bad key", "429": "rate limited" },
+  },
+  {
+    path: "/api/v1/ohlcv",
+    summary:
+      "Candles oldest first within start/end, at most limit (default 1000), with the next page's start.",
+    auth: true,
+    query: ohlcvQuery,
+    responses: {
+      "200": "{ candles, next }",
+      "400": "bad input, field named",
+      "401": "missing or bad key",
+      "404": "unknown series",
+    },
+  },
+  {
+    path: "/api/v1/forecasts",
+    summary: "The champion's latest forecast with 50/80/95% intervals.",
+    auth: true,
+    query: seriesQuery,
+    responses: {
+      "200": "{ symbol, timeframe, version_id, issued_at, points }",
+      "400": "bad input, field named",
+      "401": "missing or bad key",
+      "404": "unknown series or no forecast",
+    },
+  },
+  {
+    path: "/api/v1/forecasts/history",
+    summary: "Past forecasts (80% interval) beside the realized close.",
+    auth: true,
+    query: ohlcvQuery,
+    responses: {
+      "200": "{ points }",
+      "400": "bad input",
+      "401": "missing or bad key",
+      "404": "unknown series",
+    },
+  },
+  {
+    path: "/api/v1/models",
+    summary: "Model versions with walk-forward metrics against baselines, and alias history.",
+    auth: true,
+    query: seriesQuery,
+    responses: {
+      "200": "{ versions, aliases }",
+      "400": "bad input",
+      "401": "missing or bad key",
+      "404": "unknown series",
+    },
+  },
+  {
+    path: "/api/v1/signals",
+    summary: "External signals (not served yet).",
+    auth: true,
+    responses: { "501": "not implemented yet" },
+  },
+];
+
 /**
  * Builds the app.
  *
@@ -105,6 +195,11 @@ export function createApp(deps: AppDeps) {
       onError: (c) => c.json({ error: "request body too large (64 kB at most)" }, 413),
     }),
   );
+
+  const openapi = openApiDocument(ROUTE_DOCS);
+  const docs = docsPage(openapi);
+  app.get("/api/openapi.json", (c) => c.json(openapi));
+  app.get("/api/docs", (c) => c.html(docs));
 
   app.get("/metrics", (c) =>
     c.body(metrics.render(deps.live.view, Date.now()), 200, {

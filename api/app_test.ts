@@ -214,3 +214,27 @@ Deno.test("a request body over 64 kB is refused with 413", async () => {
   });
   assert.equal(res.status, 413);
 });
+
+Deno.test("GET /api/openapi.json documents exactly the routes the app serves, from the validating schemas", async () => {
+  const doc = await (await app.request("/api/openapi.json")).json();
+  assert.equal(doc.openapi, "3.1.0");
+  const served = new Set(
+    app.routes.filter((r) => r.method === "GET" && !r.path.endsWith("*"))
+      .map((r) => r.path),
+  );
+  assert.deepEqual(new Set(Object.keys(doc.paths)), served);
+  const params = doc.paths["/api/v1/ohlcv"].get.parameters.map((p: { name: string }) => p.name);
+  assert.deepEqual(params.sort(), ["end", "exchange", "limit", "start", "symbol", "timeframe"]);
+  assert.equal(
+    doc.paths["/api/v1/ohlcv"].get.parameters.find((p: { name: string }) => p.name === "symbol")
+      .required,
+    true,
+  );
+  const html = await (await app.request("/api/docs")).text();
+  assert.match(html, /<html lang="en">/);
+  assert.match(html, /GET \/api\/v1\/forecasts/);
+  assert.ok(
+    !/<script|https?:\/\/(?!127)/.test(html.replace(/https:\/\/json-schema\.org[^"&]*/g, "")),
+    "no script, no external host",
+  );
+});

@@ -228,7 +228,7 @@ async function api(
   console.log(`
 Prévision is serving${extra.readyIn ? ` (ready in ${extra.readyIn})` : ""}:
   site  ${base}/
-  API   ${base}/api/health   (docs: ${base}/api/openapi.json when available)
+  API   ${base}/api/health   (docs: ${base}/api/docs, OpenAPI: ${base}/api/openapi.json, metrics: ${base}/metrics)
 `);
   if (extra.newKey) {
     console.log(`A new API key was created for you (shown once, stored only as a hash):

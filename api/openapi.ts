@@ -1,0 +1,106 @@
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas that
+ * validate requests, and an offline docs page rendered from it (no CDN).
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** One documented endpoint. */
+export interface RouteDoc {
+  path: string;
+  summary: string;
+  auth: boolean;
+  query?: z.ZodObject;
+  responses: Record<string, string>;
+}
+
+/**
+ * Builds the OpenAPI 3.1 document.
+ *
+ * @example
+ * ```ts
+ * const doc = openApiDocument(ROUTE_DOCS);
+ * ```
+ */
+export function openApiDocument(routes: readonly RouteDoc[]): Record<string, unknown> {
+  const paths: Record<string, unknown> = {};
+  for (const r of routes) {
+    const schema = r.query
+      ? z.toJSONSchema(r.query, { io: "input", unrepresentable: "any" }) as {
+        properties?: Record<string, unknown>;
+        required?: string[];
+      }
+      : {};
+    const parameters = Object.entries(schema.properties ?? {}).map(([name, s]) => ({
+      name,
+      in: "query",
+      required: (schema.required ?? []).includes(name),
+      schema: s,
+    }));
+    paths[r.path.replace(/^\/api/, "/api")] = {
+      get: {
+        summary: r.summary,
+        ...(r.auth ? { security: [{ bearer: [] }] } : {}),
+        parameters,
+        responses: Object.fromEntries(
+          Object.entries(r.responses).map(([code, description]) => [
+            code,
+            {
+              description,
+              content: code === "200" && r.path === "/metrics"
+                ? { "text/plain": {} }
+                : { "application/json": {} },
+            },
+          ]),
+        ),
+      },
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Prévision API",
+      version: "1",
+      description:
+        "Honest, versioned crypto forecasts. Times are ISO 8601 UTC; symbols BASE/QUOTE or BASE-QUOTE. Not financial advice.",
+    },
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    paths,
+  };
+}
+
+/** A self-contained HTML page describing the document (works offline). */
+export function docsPage(doc: Record<string, unknown>): string {
+  const esc = (s: unknown) =>
+    String(s).replace(
+      /[&<>"]/g,
+      (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!,
+    );
+  const paths = doc.paths as Record<string, { get: Record<string, unknown> }>;
+  const sections = Object.entries(paths).map(([path, { get }]) => {
+    const params = (get.parameters as { name: string; required: boolean; schema: unknown }[]) ?? [];
+    const rows = params.map((p) =>
+      `<tr><td><code>${esc(p.name)}</code></td><td>${
+        p.required ? "required" : "optional"
+      }</td><td><code>${esc(JSON.stringify(p.schema))}</code></td></tr>`
+    ).join("");
+    const codes = Object.entries(get.responses as Record<string, { description: string }>).map((
+      [c, r],
+    ) => `<li><strong>${esc(c)}</strong> ${esc(r.description)}</li>`).join("");
+    return `<section><h2><code>GET ${esc(path)}</code></h2><p>${esc(get.summary)}${
+      get.security ? " <em>(needs <code>Authorization: Bearer &lt;key&gt;</code>)</em>" : ""
+    }</p>${
+      rows
+        ? `<table><thead><tr><th>parameter</th><th></th><th>schema</th></tr></thead><tbody>${rows}</tbody></table>`
+        : ""
+    }<ul>${codes}</ul></section>`;
+  }).join("\n");
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Prévision API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
+code{background:#f2f2f2;padding:0 .2em}table{border-collapse:collapse}td,th{border-bottom:1px solid #ccc;padding:.2em .6em;text-align:left}</style>
+</head><body><h1>Prévision API</h1><p>${esc((doc.info as { description: string }).description)}</p>
+<p>The machine-readable document: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).</p>
+${sections}</body></html>`;
+}

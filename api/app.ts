@@ -31,6 +31,8 @@ export interface AppDeps {
   rateLimit?: RateLimiter;
   /** Origins allowed by CORS on /api (CORS is off when empty). */
   corsOrigins?: string[];
+  /** Health answers 503 when a series' newest close is older than this (off when 0 or absent). */
+  staleAfterSeconds?: number;
   /** Where request metrics go; one is made when absent. */
   metrics?: Metrics;
 }
@@ -215,27 +217,33 @@ export function createApp(deps: AppDeps) {
       );
     }
     const now = Date.now();
+    const series = v.markets.map((m) => {
+      const ch = v.champions.get(seriesKey(m.exchange, m.symbol, m.timeframe));
+      return {
+        exchange: m.exchange,
+        symbol: m.symbol,
+        timeframe: m.timeframe,
+        sample: m.sample,
+        last_candle: m.last_ts,
+        // Age of the newest close: the last candle closes one timeframe after it opens.
+        data_age_s: Math.round(
+          (now - Date.parse(m.last_ts) - (TIMEFRAMES[m.timeframe as Timeframe] ?? 0)) / 1000,
+        ),
+        champion: ch?.version_id ?? null,
+        champion_age_s: ch ? Math.round((now - Date.parse(ch.set_at)) / 1000) : null,
+      };
+    });
+    // Stale data is a 503 when a limit is configured, so a monitor can page someone.
+    const limit = deps.staleAfterSeconds ?? 0;
+    const stale = limit > 0 ? series.filter((s) => s.data_age_s > limit) : [];
     return c.json({
-      status: "ok",
+      status: stale.length ? "stale" : "ok",
       snapshot: v.snapshotId,
       reload_error: deps.live.lastError ?? null,
-      series: v.markets.map((m) => {
-        const ch = v.champions.get(seriesKey(m.exchange, m.symbol, m.timeframe));
-        return {
-          exchange: m.exchange,
-          symbol: m.symbol,
-          timeframe: m.timeframe,
-          sample: m.sample,
-          last_candle: m.last_ts,
-          // Age of the newest close: the last candle closes one timeframe after it opens.
-          data_age_s: Math.round(
-            (now - Date.parse(m.last_ts) - (TIMEFRAMES[m.timeframe as Timeframe] ?? 0)) / 1000,
-          ),
-          champion: ch?.version_id ?? null,
-          champion_age_s: ch ? Math.round((now - Date.parse(ch.set_at)) / 1000) : null,
-        };
-      }),
-    });
+      stale_after_s: limit || null,
+      stale: stale.map((s) => `${s.exchange} ${s.symbol} ${s.timeframe}`),
+      series,
+    }, stale.length ? 503 : 200);
   });
 
   const v1 = new Hono<Env>();

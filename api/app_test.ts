@@ -238,3 +238,13 @@ Deno.test("GET /api/openapi.json documents exactly the routes the app serves, fr
     "no script, no external host",
   );
 });
+
+Deno.test("GET /api/health answers 503 naming the stale series when data is older than the configured limit", async () => {
+  const strict = createApp({ live, keys, staleAfterSeconds: 3600 });
+  const res = await strict.request("/api/health");
+  assert.equal(res.status, 503, "the fixture's candles are from 2025");
+  const body = await res.json();
+  assert.equal(body.status, "stale");
+  assert.equal(body.stale.length, 4);
+  assert.equal((await app.request("/api/health")).status, 200, "no limit configured: 200");
+});

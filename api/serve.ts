@@ -43,6 +43,7 @@ export async function serveApi(
     site: siteHandler(cfg.dist),
     rateLimit: cfg.rateLimit > 0 ? new RateLimiter(cfg.rateLimit) : undefined,
     corsOrigins: cfg.corsOrigins,
+    staleAfterSeconds: cfg.staleAfterHours * 3600,
     onRequest: (r) => log.add({ ts: Date.now(), ...r }),
   });
   const ac = new AbortController();

@@ -47,6 +47,8 @@ export interface Config {
   apiKey?: string;
   /** Requests a minute per API key (`PREVISION_RATE_LIMIT`, default 1200; 0 = no limit). */
   rateLimit: number;
+  /** Health is 503 when data is older than this many hours (`PREVISION_STALE_AFTER_HOURS`; 0 = off). */
+  staleAfterHours: number;
   /** Origins allowed by CORS on /api (`PREVISION_CORS_ORIGINS`, comma-separated; off by default). */
   corsOrigins: string[];
 }
@@ -73,6 +75,10 @@ export function loadConfig(
     port,
     apiKey: env("PREVISION_API_KEY") || undefined,
     rateLimit: nonNegativeInt("PREVISION_RATE_LIMIT", env("PREVISION_RATE_LIMIT") ?? "1200"),
+    staleAfterHours: nonNegativeInt(
+      "PREVISION_STALE_AFTER_HOURS",
+      env("PREVISION_STALE_AFTER_HOURS") ?? "0",
+    ),
     corsOrigins: (env("PREVISION_CORS_ORIGINS") ?? "").split(",").map((o) => o.trim()).filter(
       Boolean,
     ),

@@ -20,6 +20,7 @@ Deno.test({
       PREVISION_MODELS: join(dir, "models"),
       PREVISION_DIST: join(dir, "dist"),
       PREVISION_API_KEY: KEY,
+      PREVISION_RATE_LIMIT: "0", // eight clients below would otherwise (rightly) be limited
       PORT: "0",
     };
     // start keeps serving, so its output never ends: it goes to a file that is polled.
@@ -81,6 +82,36 @@ Deno.test({
         Date.parse(f.points[0].ts) > Date.now() - 2 * 3_600_000,
         "the forecast starts after the last closed candle",
       );
+
+      // update (cron) while the API serves: eight clients keep asking; none may see an error,
+      // and the server must pick up the snapshot update publishes.
+      const before = (await (await fetch(`${base}/api/health`)).json()).snapshot;
+      let serving = true;
+      const seen = new Map<number, number>();
+      const clients = Array.from({ length: 8 }, async () => {
+        while (serving) {
+          const r = await fetch(`${base}/api/v1/ohlcv?symbol=ETH/USDT&timeframe=1h&limit=200`, {
+            headers: { Authorization: `Bearer ${KEY}` },
+          });
+          seen.set(r.status, (seen.get(r.status) ?? 0) + 1);
+          await r.body?.cancel();
+        }
+      });
+      const up = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "cli/main.ts", "update"],
+        env,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const upOut = new TextDecoder().decode(up.stdout) + new TextDecoder().decode(up.stderr);
+      assert.equal(up.code, 0, upOut);
+      assert.match(upOut, /no champion older than 24 h, nothing to retrain/);
+      await new Promise((r) => setTimeout(r, 2500)); // the API checks for snapshots every 2 s
+      serving = false;
+      await Promise.all(clients);
+      assert.deepEqual([...seen.keys()], [200], JSON.stringify([...seen]));
+      const after = (await (await fetch(`${base}/api/health`)).json()).snapshot;
+      assert.notEqual(after, before, "the API serves the snapshot update published");
     } finally {
       child.kill("SIGTERM");
       const exited = await Promise.race([
@@ -94,19 +125,6 @@ Deno.test({
         `start should stop cleanly on SIGTERM:\n${await Deno.readTextFile(logPath)}`,
       );
     }
-
-    // update (cron): nothing new to train, fresh forecasts, a new snapshot; safe to run again.
-    const before = await Deno.readTextFile(join(dir, "data", "snapshots", "CURRENT"));
-    const up = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "cli/main.ts", "update"],
-      env,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const upOut = new TextDecoder().decode(up.stdout) + new TextDecoder().decode(up.stderr);
-    assert.equal(up.code, 0, upOut);
-    assert.match(upOut, /no champion older than 24 h, nothing to retrain/);
-    assert.notEqual(await Deno.readTextFile(join(dir, "data", "snapshots", "CURRENT")), before);
 
     const wh = await openWarehouse(env.PREVISION_DB, { readOnly: true });
     const count = async (sql: string) => (await wh.one<{ n: number }>(sql))!.n;

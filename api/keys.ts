@@ -139,7 +139,8 @@ export class KeyRing {
 
   /** The key id when `token` is a valid, unexpired, unrevoked key. */
   async verify(token: string): Promise<string | undefined> {
-    await this.#reload(false);
+    // The file is checked at most once a second; skip the await on the hot path.
+    if (this.path && Date.now() - this.#checked >= 1000) await this.#reload(false);
     const hit = this.#verified.get(token);
     if (hit !== undefined) {
       const k = this.#keys.get(hit);

@@ -246,117 +246,112 @@ export function createApp(deps: AppDeps) {
     }, stale.length ? 503 : 200);
   });
 
-  const v1 = new Hono<Env>();
-  v1.use("*", async (c, next) => {
-    const h = c.req.header("Authorization") ?? "";
-    const m = /^Bearer\s+(\S{1,300})$/i.exec(h);
-    const keyId = m ? await deps.keys.verify(m[1]) : undefined;
-    if (!keyId) {
-      c.header("WWW-Authenticate", 'Bearer realm="prevision"');
-      return c.json(
-        {
-          error: m ? "invalid, expired or revoked API key" : "missing API key",
-          details: [{ field: "Authorization", message: "send Authorization: Bearer <key>" }],
-        },
-        401,
-      );
-    }
-    c.set("keyId", keyId);
-    const wait = deps.rateLimit?.take(keyId) ?? 0;
-    if (wait > 0) {
-      c.header("Retry-After", String(wait));
-      return c.json({
-        error: "rate limit exceeded for this key",
-        details: [{ field: "Authorization", message: `retry after ${wait} s` }],
-      }, 429);
-    }
-    await next();
-    return undefined;
-  });
-
-  v1.get("/markets", (c) => {
-    const v = view(deps);
-    return c.json({ snapshot: v.snapshotId, markets: v.markets });
-  });
-
-  v1.get("/forecasts", (c) => {
-    const q = parse(seriesQuery, c.req.query());
-    const v = view(deps);
-    const k = resolveSeries(v, q);
-    const body = v.forecastJson.get(k);
-    if (!body) {
-      throw new HTTPException(404, {
-        message: `no forecast yet for ${q.symbol} ${q.timeframe ?? ""}`.trim(),
+  // Chained, so the routes' types flow into `App` for Hono's RPC client.
+  const v1 = new Hono<Env>()
+    .use("*", async (c, next) => {
+      const h = c.req.header("Authorization") ?? "";
+      const m = /^Bearer\s+(\S{1,300})$/i.exec(h);
+      const keyId = m ? await deps.keys.verify(m[1]) : undefined;
+      if (!keyId) {
+        c.header("WWW-Authenticate", 'Bearer realm="prevision"');
+        return c.json(
+          {
+            error: m ? "invalid, expired or revoked API key" : "missing API key",
+            details: [{ field: "Authorization", message: "send Authorization: Bearer <key>" }],
+          },
+          401,
+        );
+      }
+      c.set("keyId", keyId);
+      const wait = deps.rateLimit?.take(keyId) ?? 0;
+      if (wait > 0) {
+        c.header("Retry-After", String(wait));
+        return c.json({
+          error: "rate limit exceeded for this key",
+          details: [{ field: "Authorization", message: `retry after ${wait} s` }],
+        }, 429);
+      }
+      await next();
+      return undefined;
+    })
+    .get("/markets", (c) => {
+      const v = view(deps);
+      return c.json({ snapshot: v.snapshotId, markets: v.markets });
+    })
+    .get("/forecasts", (c) => {
+      const q = parse(seriesQuery, c.req.query());
+      const v = view(deps);
+      const k = resolveSeries(v, q);
+      const body = v.forecastJson.get(k);
+      if (!body) {
+        throw new HTTPException(404, {
+          message: `no forecast yet for ${q.symbol} ${q.timeframe ?? ""}`.trim(),
+        });
+      }
+      return c.body(body, 200, { "Content-Type": "application/json; charset=UTF-8" });
+    })
+    .get("/forecasts/history", (c) => {
+      const q = parse(ohlcvQuery, c.req.query());
+      const v = view(deps);
+      const k = resolveSeries(v, q);
+      const s = v.series.get(k)!;
+      const rows = (v.forecastRows.get(k) ?? []).filter((r) => {
+        const t = Date.parse(r.ts);
+        return (q.start === undefined || t >= q.start) && (q.end === undefined || t <= q.end);
       });
-    }
-    return c.body(body, 200, { "Content-Type": "application/json; charset=UTF-8" });
-  });
-
-  v1.get("/forecasts/history", (c) => {
-    const q = parse(ohlcvQuery, c.req.query());
-    const v = view(deps);
-    const k = resolveSeries(v, q);
-    const s = v.series.get(k)!;
-    const rows = (v.forecastRows.get(k) ?? []).filter((r) => {
-      const t = Date.parse(r.ts);
-      return (q.start === undefined || t >= q.start) && (q.end === undefined || t <= q.end);
+      const at = new Map<number, number>();
+      s.ts.forEach((t, i) => at.set(t, i));
+      return c.json({
+        symbol: s.symbol,
+        timeframe: s.timeframe,
+        exchange: s.exchange,
+        points: rows.slice(-5000).map((r) => {
+          const i = at.get(Date.parse(r.ts));
+          return { ...r, actual: i === undefined ? null : s.close[i] };
+        }),
+      });
+    })
+    .get("/ohlcv", (c) => {
+      const q = parse(ohlcvQuery, c.req.query());
+      const v = view(deps);
+      const s = v.series.get(resolveSeries(v, q))!;
+      const limit = q.limit ?? 1000;
+      const lo = q.start === undefined ? 0 : lowerBound(s.ts, q.start);
+      const hiEx = q.end === undefined ? s.ts.length : lowerBound(s.ts, q.end + 1);
+      // Without a start, the most recent `limit` candles; with one, the first `limit` from it.
+      const from = q.start === undefined ? Math.max(lo, hiEx - limit) : lo;
+      const to = Math.min(hiEx, from + limit);
+      // Candles are pre-serialized at load; a page is a join of their texts.
+      const head = JSON.stringify({
+        exchange: s.exchange,
+        symbol: s.symbol,
+        timeframe: s.timeframe,
+        sample: s.exchange === "sample",
+      });
+      const body = `${head.slice(0, -1)},"candles":[${s.json.slice(from, to).join(",")}],"next":${
+        to < hiEx ? `"${s.iso[to]}"` : "null"
+      }}`;
+      return c.body(body, 200, { "Content-Type": "application/json; charset=UTF-8" });
+    })
+    .get("/models", (c) => {
+      const q = parse(seriesQuery, c.req.query());
+      const v = view(deps);
+      const k = resolveSeries(v, q);
+      const [exchange, symbol, timeframe] = k.split("|");
+      return c.json({
+        exchange,
+        symbol,
+        timeframe,
+        ...(v.models.get(k) as object ?? { versions: [], aliases: [] }),
+      });
+    })
+    .get("/signals", () => {
+      throw new HTTPException(501, {
+        message: "signals are not served yet (issue: external signals)",
+      });
     });
-    const at = new Map<number, number>();
-    s.ts.forEach((t, i) => at.set(t, i));
-    return c.json({
-      symbol: s.symbol,
-      timeframe: s.timeframe,
-      exchange: s.exchange,
-      points: rows.slice(-5000).map((r) => {
-        const i = at.get(Date.parse(r.ts));
-        return { ...r, actual: i === undefined ? null : s.close[i] };
-      }),
-    });
-  });
 
-  v1.get("/ohlcv", (c) => {
-    const q = parse(ohlcvQuery, c.req.query());
-    const v = view(deps);
-    const s = v.series.get(resolveSeries(v, q))!;
-    const limit = q.limit ?? 1000;
-    const lo = q.start === undefined ? 0 : lowerBound(s.ts, q.start);
-    const hiEx = q.end === undefined ? s.ts.length : lowerBound(s.ts, q.end + 1);
-    // Without a start, the most recent `limit` candles; with one, the first `limit` from it.
-    const from = q.start === undefined ? Math.max(lo, hiEx - limit) : lo;
-    const to = Math.min(hiEx, from + limit);
-    // Candles are pre-serialized at load; a page is a join of their texts.
-    const head = JSON.stringify({
-      exchange: s.exchange,
-      symbol: s.symbol,
-      timeframe: s.timeframe,
-      sample: s.exchange === "sample",
-    });
-    const body = `${head.slice(0, -1)},"candles":[${s.json.slice(from, to).join(",")}],"next":${
-      to < hiEx ? `"${s.iso[to]}"` : "null"
-    }}`;
-    return c.body(body, 200, { "Content-Type": "application/json; charset=UTF-8" });
-  });
-
-  v1.get("/models", (c) => {
-    const q = parse(seriesQuery, c.req.query());
-    const v = view(deps);
-    const k = resolveSeries(v, q);
-    const [exchange, symbol, timeframe] = k.split("|");
-    return c.json({
-      exchange,
-      symbol,
-      timeframe,
-      ...(v.models.get(k) as object ?? { versions: [], aliases: [] }),
-    });
-  });
-
-  v1.get("/signals", () => {
-    throw new HTTPException(501, {
-      message: "signals are not served yet (issue: external signals)",
-    });
-  });
-
-  app.route("/api/v1", v1);
+  const routed = app.route("/api/v1", v1);
 
   app.all(
     "/api/*",
@@ -380,7 +375,7 @@ export function createApp(deps: AppDeps) {
     return c.json({ error: "internal error" }, 500);
   });
 
-  return app;
+  return routed;
 }
 
 /** The app's type, for Hono's typed RPC client. */

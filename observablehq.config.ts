@@ -13,6 +13,7 @@ const NAV = [
   { name: "Overview", path: "/" },
   { name: "Asset", path: "/pages/asset" },
   { name: "Models", path: "/pages/models" },
+  { name: "Data quality", path: "/pages/quality" },
 ];
 
 function nav(current: string): string {
@@ -33,6 +34,7 @@ export default {
   pages: [
     { name: "Asset", path: "/pages/asset" },
     { name: "Models", path: "/pages/models" },
+    { name: "Data quality", path: "/pages/quality" },
   ],
   // Framework's default global stylesheet is a web font from a font CDN: drop it.
   globalStylesheets: [],

@@ -124,7 +124,7 @@ Deno.test({
         const [name, path] of [["overview", ""], ["asset", "pages/asset"], [
           "models",
           "pages/models",
-        ]]
+        ], ["quality", "pages/quality"]]
       ) {
         await t.step(
           `${name} page: no errors, marks drawn, no serious axe violations`,
@@ -163,6 +163,7 @@ Deno.test({
               ["", /No champion forecast yet/],
               ["pages/asset", /No forecast from a champion model/],
               ["pages/models", /No models trained yet/],
+              ["pages/quality", /Coverage per series/],
             ] as const
           ) {
             const page = await context.newPage();

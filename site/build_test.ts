@@ -46,7 +46,9 @@ Deno.test({
       const result = await buildSite({ outDir: join(tmp, "dist"), env });
       console.error(`site built in ${result.ms} ms`);
       assert.equal(result.outDir, join(tmp, "dist"));
-      for (const page of ["index.html", "pages/asset.html", "pages/models.html"]) {
+      for (
+        const page of ["index.html", "pages/asset.html", "pages/models.html", "pages/quality.html"]
+      ) {
         assert.ok(result.pages.includes(page), `missing ${page} in ${result.pages.join(", ")}`);
       }
 

@@ -8,6 +8,7 @@ import type { Config } from "./config.ts";
 import { ingestSample } from "../loaders/sample/mod.ts";
 import { ingestFiles, MissingOptionError } from "../loaders/files/mod.ts";
 import { ingestExchange, progressPrinter } from "../loaders/exchanges/mod.ts";
+import { REJECT_KIND_SQL } from "../loaders/store.ts";
 import { resampleSeries } from "../loaders/resample.ts";
 import { intArg, publish, symbolList, tfList, UsageError, withWriter } from "./_common.ts";
 
@@ -77,8 +78,7 @@ export async function ingest(cfg: Config, rest: string[]): Promise<number> {
       console.log(`ingest: ${r.message} — run ${r.run_id}`);
       if (r.rows_rejected > 0) {
         const reasons = await wh.rows<{ reason: string; n: number }>(
-          `SELECT regexp_replace(regexp_replace(reason, '\\S+\\.(csv|json|txt)(:[0-9]+)?( \\[[0-9]+\\])?', '<file:line>', 'g'),
-                                '[0-9]+(\\.[0-9]+)?', 'N', 'g') AS reason, count(*) AS n
+          `SELECT ${REJECT_KIND_SQL} AS reason, count(*) AS n
            FROM rejects WHERE run_id = ? GROUP BY 1 ORDER BY n DESC LIMIT 5`,
           [r.run_id],
         );

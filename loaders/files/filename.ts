@@ -97,3 +97,26 @@ export function hintsFromName(name: string): NameHints {
   }
   return hints;
 }
+
+/**
+ * A parsed file's rows with what its name tells: the symbol in the content
+ * wins over the name's; timeframe and exchange come from the name.
+ *
+ * @example
+ * ```ts
+ * withNameHints(rows, "Binance_BTCUSDT_1h.csv", "BTCUSDT").timeframe; // "1h"
+ * ```
+ */
+export function withNameHints<T extends object>(
+  out: T,
+  name: string,
+  symbolRaw?: string,
+): T & { symbol?: string; timeframe?: Timeframe; exchange?: string } {
+  const hints = hintsFromName(name);
+  return {
+    ...out,
+    symbol: (symbolRaw && normalizeSymbol(symbolRaw)) || hints.symbol,
+    timeframe: hints.timeframe,
+    exchange: hints.exchange,
+  };
+}

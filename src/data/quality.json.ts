@@ -6,6 +6,7 @@
  * @module
  */
 import { runLoader } from "./_snapshot.ts";
+import { REJECT_KIND_SQL } from "../../loaders/store.ts";
 
 await runLoader("quality.json", async (db) => ({
   coverage: await db.rows(
@@ -22,8 +23,7 @@ await runLoader("quality.json", async (db) => ({
      FROM ingest_runs ORDER BY started_at DESC, run_id LIMIT 20`,
   ),
   rejects: await db.rows(
-    `SELECT regexp_replace(regexp_replace(reason, '\\S+\\.(csv|json|txt)(:[0-9]+)?( \\[[0-9]+\\])?', '<file:line>', 'g'),
-                           '[0-9]+(\\.[0-9]+)?', 'N', 'g') AS reason, count(*) AS n
+    `SELECT ${REJECT_KIND_SQL} AS reason, count(*) AS n
      FROM rejects GROUP BY 1 ORDER BY n DESC, reason LIMIT 20`,
   ),
 }));

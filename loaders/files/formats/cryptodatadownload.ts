@@ -13,7 +13,7 @@ import type { FileFormat, ParseContext, ParsedFile } from "../format.ts";
 import { fields, headLines, lines } from "../_text.ts";
 import { epochToMs, parseDateTime } from "../_time.ts";
 import { pushCandle, pushShort, sink } from "../_row.ts";
-import { hintsFromName } from "../filename.ts";
+import { withNameHints } from "../filename.ts";
 import { normalizeSymbol } from "../symbols.ts";
 
 function isHeader(line: string): boolean {
@@ -67,13 +67,7 @@ export function parse(text: string, ctx: ParseContext): ParsedFile {
     if (!Number.isFinite(ts)) ts = parseDateTime(f[iDate]);
     pushCandle(out, ts, [f[iO], f[iH], f[iL], f[iC], f[iV]], ref, line, `${u} / ${f[iDate]}`);
   }
-  const hints = hintsFromName(ctx.name);
-  return {
-    ...out,
-    symbol: (symbolRaw && normalizeSymbol(symbolRaw)) || hints.symbol,
-    timeframe: hints.timeframe,
-    exchange: hints.exchange,
-  };
+  return withNameHints(out, ctx.name, symbolRaw);
 }
 
 function volumeColumn(head: string[], base: string | undefined): number {

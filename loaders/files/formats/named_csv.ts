@@ -11,8 +11,7 @@ import type { FileFormat, ParseContext, ParsedFile } from "../format.ts";
 import { fields, headLines, lines, num } from "../_text.ts";
 import { epochToMs, parseDateTime } from "../_time.ts";
 import { pushCandle, pushShort, sink } from "../_row.ts";
-import { hintsFromName } from "../filename.ts";
-import { normalizeSymbol } from "../symbols.ts";
+import { withNameHints } from "../filename.ts";
 
 const TIME_NAMES = ["open_time", "opentime", "timestamp", "time", "date", "datetime", "ts"];
 
@@ -78,13 +77,7 @@ export function parse(text: string, ctx: ParseContext): ParsedFile {
     const ts = Number.isFinite(asNumber) ? epochToMs(asNumber) : parseDateTime(tRaw);
     pushCandle(out, ts, [f[c.o], f[c.h], f[c.l], f[c.c], f[c.v]], ref, line, tRaw);
   }
-  const hints = hintsFromName(ctx.name);
-  return {
-    ...out,
-    symbol: (symbolRaw && normalizeSymbol(symbolRaw)) || hints.symbol,
-    timeframe: hints.timeframe,
-    exchange: hints.exchange,
-  };
+  return withNameHints(out, ctx.name, symbolRaw);
 }
 
 /** The generic named-column CSV family (Binance.US ISO files and the like). */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import { bodyLimit } from "hono/body-limit";
@@ -23,7 +23,7 @@ export interface AppDeps {
   keys: KeyRing;
   /** Called once per request, after the response (off the hot path). */
   onRequest?: (
-    r: { method: string; path: string; status: number; ms: number; key_id?: string },
+    r: { ts: number; method: string; path: string; status: number; ms: number; key_id?: string },
   ) => void;
   /** Serves the built site for paths outside /api (optional). */
   site?: (path: string) => Promise<Response | undefined>;
@@ -172,16 +172,34 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
 export function createApp(deps: AppDeps) {
   const app = new Hono<Env>();
   const metrics = deps.metrics ?? new Metrics();
+  // Finished responses per snapshot, for answers many clients poll (the champion's
+  // forecast, the latest candles): each request gets a clone, which copies the body
+  // and the already validated headers instead of building them again. Bounded.
+  let protos: { view: ServingView; byKey: Map<string, Response | null> } | undefined;
+  const cachedResponse = (
+    v: ServingView,
+    key: string,
+    body: () => string | undefined,
+  ): Response | undefined => {
+    if (protos?.view !== v) protos = { view: v, byKey: new Map() };
+    let proto = protos.byKey.get(key);
+    if (proto === undefined) {
+      const text = body();
+      proto = text === undefined ? null : new Response(text, { headers: JSON_HEADERS });
+      if (protos.byKey.size >= 512) protos.byKey.clear();
+      protos.byKey.set(key, proto);
+    }
+    return proto ? secured(proto.clone()) : undefined;
+  };
 
   app.use("*", async (c, next) => {
     const t0 = performance.now();
-    // Set before the handler runs: headers added after a response exists cost a copy.
-    c.header("X-Content-Type-Options", "nosniff");
-    c.header("Referrer-Policy", "no-referrer");
     await next();
     const ms = performance.now() - t0;
+    secure(c);
     metrics.observe(c.req.routePath, c.res.status, ms);
     deps.onRequest?.({
+      ts: Date.now(),
       method: c.req.method,
       path: c.req.path.slice(0, 200),
       status: c.res.status,
@@ -190,7 +208,9 @@ export function createApp(deps: AppDeps) {
     });
   });
   if (deps.corsOrigins?.length) app.use("/api/*", cors({ origin: deps.corsOrigins }));
-  app.use(
+  // Only requests that may carry a body pay for the limit.
+  app.on(
+    ["POST", "PUT", "PATCH", "DELETE"],
     "/api/*",
     bodyLimit({
       maxSize: 64 * 1024,
@@ -249,9 +269,10 @@ export function createApp(deps: AppDeps) {
   // Chained, so the routes' types flow into `App` for Hono's RPC client.
   const v1 = new Hono<Env>()
     .use("*", async (c, next) => {
-      const h = c.req.header("Authorization") ?? "";
+      const h = c.req.raw.headers.get("authorization") ?? "";
       const m = /^Bearer\s+(\S{1,300})$/i.exec(h);
-      const keyId = m ? await deps.keys.verify(m[1]) : undefined;
+      // A token seen recently is answered without an await (the hot path).
+      const keyId = m ? deps.keys.cached(m[1]) ?? await deps.keys.verify(m[1]) : undefined;
       if (!keyId) {
         c.header("WWW-Authenticate", 'Bearer realm="prevision"');
         return c.json(
@@ -279,19 +300,19 @@ export function createApp(deps: AppDeps) {
       return c.json({ snapshot: v.snapshotId, markets: v.markets });
     })
     .get("/forecasts", (c) => {
-      const q = parse(seriesQuery, c.req.query());
+      const q = parseSeries(c);
       const v = view(deps);
       const k = resolveSeries(v, q);
-      const body = v.forecastJson.get(k);
-      if (!body) {
+      const res = cachedResponse(v, `forecast|${k}`, () => v.forecastJson.get(k));
+      if (!res) {
         throw new HTTPException(404, {
           message: `no forecast yet for ${q.symbol} ${q.timeframe ?? ""}`.trim(),
         });
       }
-      return c.body(body, 200, { "Content-Type": "application/json; charset=UTF-8" });
+      return res;
     })
     .get("/forecasts/history", (c) => {
-      const q = parse(ohlcvQuery, c.req.query());
+      const q = parseOhlcv(c);
       const v = view(deps);
       const k = resolveSeries(v, q);
       const s = v.series.get(k)!;
@@ -312,9 +333,10 @@ export function createApp(deps: AppDeps) {
       });
     })
     .get("/ohlcv", (c) => {
-      const q = parse(ohlcvQuery, c.req.query());
+      const q = parseOhlcv(c);
       const v = view(deps);
-      const s = v.series.get(resolveSeries(v, q))!;
+      const k = resolveSeries(v, q);
+      const s = v.series.get(k)!;
       const limit = q.limit ?? 1000;
       const lo = q.start === undefined ? 0 : lowerBound(s.ts, q.start);
       const hiEx = q.end === undefined ? s.ts.length : lowerBound(s.ts, q.end + 1);
@@ -322,19 +344,20 @@ export function createApp(deps: AppDeps) {
       const from = q.start === undefined ? Math.max(lo, hiEx - limit) : lo;
       const to = Math.min(hiEx, from + limit);
       // Candles are pre-serialized at load; a page is a join of their texts.
-      const head = JSON.stringify({
-        exchange: s.exchange,
-        symbol: s.symbol,
-        timeframe: s.timeframe,
-        sample: s.exchange === "sample",
-      });
-      const body = `${head.slice(0, -1)},"candles":[${s.json.slice(from, to).join(",")}],"next":${
-        to < hiEx ? `"${s.iso[to]}"` : "null"
-      }}`;
-      return c.body(body, 200, { "Content-Type": "application/json; charset=UTF-8" });
+      return cachedResponse(v, `ohlcv|${k}|${from}|${to}|${hiEx}`, () => {
+        const head = JSON.stringify({
+          exchange: s.exchange,
+          symbol: s.symbol,
+          timeframe: s.timeframe,
+          sample: s.exchange === "sample",
+        });
+        return `${head.slice(0, -1)},"candles":[${s.json.slice(from, to).join(",")}],"next":${
+          to < hiEx ? `"${s.iso[to]}"` : "null"
+        }}`;
+      })!;
     })
     .get("/models", (c) => {
-      const q = parse(seriesQuery, c.req.query());
+      const q = parseSeries(c);
       const v = view(deps);
       const k = resolveSeries(v, q);
       const [exchange, symbol, timeframe] = k.split("|");
@@ -386,6 +409,62 @@ function view(deps: AppDeps): ServingView {
   if (!v) throw new HTTPException(503, { message: "no snapshot published yet: run the pipeline" });
   return v;
 }
+
+/** Pre-built headers for the pre-serialized JSON answers (security headers included). */
+const JSON_HEADERS: Record<string, string> = {
+  "content-type": "application/json; charset=UTF-8",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+};
+
+/** Responses built with the security headers already in place. */
+const SECURED = new WeakSet<Response>();
+const secured = (r: Response): Response => (SECURED.add(r), r);
+
+/** Adds the security headers every answer carries, unless the handler already did. */
+function secure(c: Context): void {
+  if (SECURED.has(c.res)) return;
+  let h = c.res.headers;
+  if (h.has("x-content-type-options")) return;
+  try {
+    h.set("x-content-type-options", "nosniff");
+  } catch {
+    // Immutable headers (a redirect, a fetched response): copy once.
+    c.res = new Response(c.res.body, c.res);
+    h = c.res.headers;
+    h.set("x-content-type-options", "nosniff");
+  }
+  h.set("referrer-policy", "no-referrer");
+}
+
+/**
+ * Validates a query with `schema`, remembering the answer per query string:
+ * clients poll the same URLs, so the hot path is one map lookup. Bounded.
+ */
+function cachedQuery<T extends z.ZodType>(schema: T): (c: Context) => z.output<T> {
+  const seen = new Map<string, z.output<T> | HTTPException>();
+  return (c) => {
+    const url = c.req.url;
+    const at = url.indexOf("?");
+    const search = at < 0 ? "" : url.slice(at);
+    let r = seen.get(search);
+    if (r === undefined) {
+      try {
+        r = parse(schema, c.req.query());
+      } catch (err) {
+        if (!(err instanceof HTTPException)) throw err;
+        r = err;
+      }
+      if (seen.size >= 2000) seen.clear();
+      seen.set(search, r);
+    }
+    if (r instanceof HTTPException) throw r;
+    return r as z.output<T>;
+  };
+}
+
+const parseSeries = cachedQuery(seriesQuery);
+const parseOhlcv = cachedQuery(ohlcvQuery);
 
 function parse<T extends z.ZodType>(schema: T, query: Record<string, string>): z.output<T> {
   const r = schema.safeParse(query);

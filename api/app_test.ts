@@ -248,3 +248,48 @@ Deno.test("GET /api/health answers 503 naming the stale series when data is olde
   assert.equal(body.stale.length, 4);
   assert.equal((await app.request("/api/health")).status, 200, "no limit configured: 200");
 });
+
+Deno.test("every answer carries the security headers; repeated answers come whole each time", async () => {
+  const paths = [
+    "/api/health",
+    "/api/openapi.json",
+    "/metrics",
+    "/api/v1/forecasts?symbol=BTC/USDT&timeframe=1h",
+    "/api/v1/ohlcv?symbol=BTC/USDT&timeframe=1h&limit=3",
+    "/api/v1/ohlcv?symbol=BTC/USDT&timeframe=1h&limit=nope",
+    "/api/v1/nothing-here",
+    "/not-a-page",
+  ];
+  for (const p of paths) {
+    const bodies: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await get(p);
+      assert.equal(res.headers.get("x-content-type-options"), "nosniff", p);
+      assert.equal(res.headers.get("referrer-policy"), "no-referrer", p);
+      bodies.push(await res.text());
+    }
+    assert.ok(bodies[0].length > 0, p);
+    if (p.startsWith("/api/v1/")) assert.deepEqual(bodies, [bodies[0], bodies[0], bodies[0]], p);
+  }
+});
+
+Deno.test("a cached answer follows the snapshot: a newly published view is served at once", async () => {
+  const first = live.view!;
+  let current = first;
+  const swapping = {
+    get view() {
+      return current;
+    },
+    lastError: undefined,
+  } as unknown as LiveView;
+  const app2 = createApp({ live: swapping, keys });
+  const path = "/api/v1/forecasts?symbol=BTC/USDT&timeframe=1h";
+  const a = await (await app2.request(path, { headers: auth })).json();
+  assert.ok(a.points.length > 0);
+  const k = [...first.forecastJson.keys()].find((k) => k.endsWith("|BTC/USDT|1h"))!;
+  const changed = JSON.stringify({ ...a, version_id: "v-next" });
+  current = { ...first, forecastJson: new Map([...first.forecastJson, [k, changed]]) };
+  assert.equal((await (await app2.request(path, { headers: auth })).json()).version_id, "v-next");
+  current = { ...first, forecastJson: new Map() };
+  assert.equal((await app2.request(path, { headers: auth })).status, 404);
+});

@@ -137,6 +137,18 @@ export class KeyRing {
     return [...this.#keys.values()].filter((k) => usable(k, Date.now())).length;
   }
 
+  /**
+   * The key id of a token verified recently, without awaiting anything; `undefined`
+   * when the token must go through {@link verify} (unknown, or the keys file is due a check).
+   */
+  cached(token: string): string | undefined {
+    if (this.path && Date.now() - this.#checked >= 1000) return undefined;
+    const hit = this.#verified.get(token);
+    if (hit === undefined) return undefined;
+    const k = this.#keys.get(hit);
+    return k && usable(k, Date.now()) ? hit : undefined;
+  }
+
   /** The key id when `token` is a valid, unexpired, unrevoked key. */
   async verify(token: string): Promise<string | undefined> {
     // The file is checked at most once a second; skip the await on the hot path.

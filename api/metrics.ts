@@ -24,17 +24,28 @@ export class Metrics {
   #buckets = new Map<string, number[]>();
   #sum = new Map<string, number>();
   #count = new Map<string, number>();
+  #routes = new Map<string, { label: string; byStatus: Map<number, string> }>();
 
   /** Records one request; `route` is the matched route pattern, never the raw path. */
   observe(route: string, status: number, ms: number): void {
-    const k = `route="${label(route)}",status="${status}"`;
+    // Label strings are built once per route and status; the hot path only counts.
+    let r = this.#routes.get(route);
+    if (!r) {
+      r = { label: `route="${label(route)}"`, byStatus: new Map() };
+      this.#routes.set(route, r);
+      this.#buckets.set(r.label, BUCKETS.map(() => 0));
+    }
+    let k = r.byStatus.get(status);
+    if (k === undefined) {
+      k = `${r.label},status="${status}"`;
+      r.byStatus.set(status, k);
+    }
     this.#requests.set(k, (this.#requests.get(k) ?? 0) + 1);
-    const r = `route="${label(route)}"`;
-    const b = this.#buckets.get(r) ?? this.#buckets.set(r, BUCKETS.map(() => 0)).get(r)!;
+    const b = this.#buckets.get(r.label)!;
     const s = ms / 1000;
-    for (let i = 0; i < BUCKETS.length; i++) if (s <= BUCKETS[i]) b[i]++;
-    this.#sum.set(r, (this.#sum.get(r) ?? 0) + s);
-    this.#count.set(r, (this.#count.get(r) ?? 0) + 1);
+    for (let i = BUCKETS.length - 1; i >= 0 && s <= BUCKETS[i]; i--) b[i]++;
+    this.#sum.set(r.label, (this.#sum.get(r.label) ?? 0) + s);
+    this.#count.set(r.label, (this.#count.get(r.label) ?? 0) + 1);
   }
 
   /** The Prometheus text exposition (version 0.0.4). */

@@ -1,7 +1,7 @@
 /**
  * Request logging off the hot path: requests are buffered in memory and
- * flushed every few seconds as JSON Lines files under `<dir>/`, one file per
- * flush. The pipeline imports them into the warehouse's `api_requests`
+ * flushed every 250 ms as JSON Lines files under `<dir>/`, one file per
+ * non-empty flush. The pipeline imports them into the warehouse's `api_requests`
  * ({@link importRequestLogs}) so the API never waits on the writer.
  *
  * @module
@@ -11,7 +11,7 @@ import type { Warehouse } from "../warehouse/db.ts";
 
 /** One logged request. */
 export interface RequestRecord {
-  /** ISO-8601 time, or milliseconds since the epoch (formatted when flushed). */
+  /** ISO-8601 time, or milliseconds since the epoch (UTC). */
   ts: string | number;
   method: string;
   path: string;
@@ -35,7 +35,8 @@ export class RequestLog {
   #timer: ReturnType<typeof setInterval>;
 
   constructor(readonly dir: string, options: { intervalMs?: number; json?: boolean } = {}) {
-    this.#timer = setInterval(() => this.flush(), options.intervalMs ?? 2000);
+    // Frequent small flushes: a big one would stall a busy server for its duration.
+    this.#timer = setInterval(() => this.flush(), options.intervalMs ?? 250);
     Deno.unrefTimer(this.#timer);
     this.json = options.json ?? false;
   }
@@ -49,21 +50,24 @@ export class RequestLog {
     if (this.json) console.log(JSON.stringify({ level: "info", msg: "request", ...r }));
   }
 
-  /** Writes buffered records to a new file. */
+  /**
+   * Writes buffered records to a new file. Lines are built in slices that yield
+   * to the event loop, so a busy server's requests never wait on a long flush.
+   */
   async flush(): Promise<void> {
     if (this.#buffer.length === 0) return;
     const rows = this.#buffer;
     this.#buffer = [];
     try {
+      const parts: string[] = [];
+      for (let i = 0; i < rows.length; i += 1000) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 0));
+        parts.push(rows.slice(i, i + 1000).map(jsonLine).join(""));
+      }
       await Deno.mkdir(this.dir, { recursive: true });
       const name = `${Date.now()}-${crypto.randomUUID().slice(0, 8)}.jsonl`;
       const tmp = join(this.dir, `.${name}`);
-      const line = (r: RequestRecord) =>
-        JSON.stringify({
-          ...r,
-          ts: typeof r.ts === "number" ? new Date(r.ts).toISOString() : r.ts,
-        });
-      await Deno.writeTextFile(tmp, rows.map(line).join("\n") + "\n");
+      await Deno.writeTextFile(tmp, parts.join(""));
       await Deno.rename(tmp, join(this.dir, name));
     } catch (err) {
       console.error(
@@ -77,6 +81,15 @@ export class RequestLog {
     clearInterval(this.#timer);
     await this.flush();
   }
+}
+
+/** One JSON line; `ts` is written as given (ISO text, or epoch milliseconds). */
+function jsonLine(r: RequestRecord): string {
+  const ts = typeof r.ts === "number" ? r.ts : JSON.stringify(r.ts);
+  const key = r.key_id === undefined ? "null" : JSON.stringify(r.key_id);
+  return `{"ts":${ts},"method":${JSON.stringify(r.method)},"path":${
+    JSON.stringify(r.path)
+  },"status":${r.status},"ms":${Math.round(r.ms * 1000) / 1000},"key_id":${key}}\n`;
 }
 
 /** Moves flushed request logs into `api_requests`, then removes the files. */
@@ -97,7 +110,9 @@ export async function importRequestLogs(wh: Warehouse, dir: string): Promise<num
     const before = (await wh.one<{ n: number }>("SELECT count(*) AS n FROM api_requests"))!.n;
     await wh.run(
       `INSERT INTO api_requests (ts, method, path, status, ms, key_id)
-       SELECT ts::TIMESTAMPTZ::TIMESTAMP, method, path, status, ms, key_id
+       SELECT CASE WHEN regexp_full_match(ts, '[0-9]+') THEN epoch_ms(ts::BIGINT)
+                   ELSE ts::TIMESTAMPTZ::TIMESTAMP END,
+              method, path, status, ms, key_id
        FROM read_json([${files.map(q).join(", ")}], format = 'newline_delimited',
          columns = {ts: 'VARCHAR', method: 'VARCHAR', path: 'VARCHAR', status: 'INTEGER', ms: 'DOUBLE', key_id: 'VARCHAR'})`,
     );

@@ -44,7 +44,7 @@ export async function serveApi(
     rateLimit: cfg.rateLimit > 0 ? new RateLimiter(cfg.rateLimit) : undefined,
     corsOrigins: cfg.corsOrigins,
     staleAfterSeconds: cfg.staleAfterHours * 3600,
-    onRequest: (r) => log.add({ ts: Date.now(), ...r }),
+    onRequest: (r) => log.add(r),
   });
   const ac = new AbortController();
   const server = Deno.serve({

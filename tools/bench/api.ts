@@ -1,6 +1,7 @@
 /**
- * Bench: the API's forecast and OHLCV endpoints against a bare `Deno.serve`
- * answering the same bytes, under the same load (wrk, 50 connections), run
+ * Bench: the API's forecast and OHLCV endpoints (configured as in production:
+ * keys, rate limit, metrics, request log) against a bare `Deno.serve`
+ * answering the same body, under the same load (wrk, 50 connections), run
  * alternately in one process so the ratio is measured side by side.
  *
  * @module
@@ -8,6 +9,8 @@
 import { createApp } from "../../api/app.ts";
 import { KeyRing } from "../../api/keys.ts";
 import { LiveView, loadView } from "../../api/serving.ts";
+import { RateLimiter } from "../../api/rate_limit.ts";
+import { RequestLog } from "../../api/request_log.ts";
 import { makeApiFixture } from "../../api/testdata/fixture.ts";
 import type { BenchResult } from "./mod.ts";
 
@@ -33,7 +36,15 @@ export async function benchApi(options: { seconds?: number } = {}): Promise<Benc
   }
   const fx = await makeApiFixture();
   const live = LiveView.of(await loadView(fx.root));
-  const app = createApp({ live, keys: await KeyRing.fromFile(fx.keysPath) });
+  // The production configuration (as api/serve.ts builds it): per-key rate limit
+  // (high enough never to refuse) and the request log that feeds `api_requests`.
+  const log = new RequestLog(`${fx.dir}/requests`);
+  const app = createApp({
+    live,
+    keys: await KeyRing.fromFile(fx.keysPath),
+    rateLimit: new RateLimiter(1e9),
+    onRequest: (r) => log.add(r),
+  });
   const auth = { Authorization: `Bearer ${fx.key}` };
   const forecastPath = "/api/v1/forecasts?symbol=BTC/USDT&timeframe=1h";
   const ohlcvPath = "/api/v1/ohlcv?symbol=BTC/USDT&timeframe=1h&limit=1000";
@@ -74,6 +85,7 @@ export async function benchApi(options: { seconds?: number } = {}): Promise<Benc
   } finally {
     await api.shutdown();
     await bare.shutdown();
+    await log.close();
     await Deno.remove(fx.dir, { recursive: true });
   }
   return results;

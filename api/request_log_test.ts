@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { openWarehouse } from "../warehouse/db.ts";
+import { importRequestLogs, RequestLog } from "./request_log.ts";
+
+Deno.test("RequestLog: flushed lines import into api_requests exactly, then the files are gone", async () => {
+  const dir = await Deno.makeTempDir();
+  const logDir = join(dir, "api-requests");
+  const log = new RequestLog(logDir, { intervalMs: 60_000 });
+  const t = Date.parse("2026-03-01T12:34:56.789Z");
+  // Enough rows to cross the flush's 1000-line slices; odd paths must survive intact.
+  for (let i = 0; i < 2500; i++) {
+    log.add({
+      ts: t + i,
+      method: "GET",
+      path: "/api/v1/ohlcv",
+      status: 200,
+      ms: 0.25,
+      key_id: "k1",
+    });
+  }
+  log.add({
+    ts: "2026-03-01T13:00:00Z",
+    method: "POST",
+    path: '/x"y\\z\u00e9\n',
+    status: 404,
+    ms: 1.5,
+  });
+  await log.close();
+  const files = [...Deno.readDirSync(logDir)].filter((e) => e.name.endsWith(".jsonl"));
+  assert.equal(files.length, 1);
+
+  const wh = await openWarehouse(join(dir, "w.duckdb"));
+  try {
+    assert.equal(await importRequestLogs(wh, logDir), 2501);
+    const first = await wh.one<{ ts: string; n: number }>(
+      "SELECT min(ts) AS ts, count(*) AS n FROM api_requests WHERE key_id = 'k1'",
+    );
+    assert.equal(first?.n, 2500);
+    assert.equal(first?.ts, "2026-03-01T12:34:56.789Z");
+    const odd = await wh.one<{ ts: string; path: string; status: number; key_id: string | null }>(
+      "SELECT ts, path, status, key_id FROM api_requests WHERE method = 'POST'",
+    );
+    assert.deepEqual(odd, {
+      ts: "2026-03-01T13:00:00.000Z",
+      path: '/x"y\\z\u00e9\n',
+      status: 404,
+      key_id: null,
+    });
+    assert.equal([...Deno.readDirSync(logDir)].length, 0);
+    // Nothing left: a second import adds nothing.
+    assert.equal(await importRequestLogs(wh, logDir), 0);
+  } finally {
+    wh.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

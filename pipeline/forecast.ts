@@ -10,7 +10,8 @@
  */
 import type { Warehouse } from "../warehouse/db.ts";
 import { type Timeframe, timeframeMs } from "../loaders/candles.ts";
-import { FEATURE_SET, featureSetHash, loadFeatures } from "./features/core.ts";
+import { featureSetHash, featureSetName, loadFeatures } from "./features/core.ts";
+import { specsFromColumns } from "./features/signals.ts";
 import { ewmaVolatility } from "./evaluation/targets.ts";
 import { halfWidths } from "./evaluation/walkforward.ts";
 import { loadArtifact } from "./registry.ts";
@@ -104,14 +105,23 @@ export async function forecastVersion(
 ): Promise<SeriesForecast> {
   const a = await loadArtifact(v.artifact_path, v.artifact_sha256);
   const tf = v.timeframe as Timeframe;
-  if (a.feature_set !== FEATURE_SET || a.feature_set_hash !== await featureSetHash(tf)) {
+  // The signal columns the model was trained with, rebuilt from its artifact.
+  const signals = specsFromColumns(a.feature_columns);
+  if (
+    a.feature_set !== featureSetName(signals) ||
+    a.feature_set_hash !== await featureSetHash(tf, signals)
+  ) {
     throw new Error(
       `Model ${v.version_id} was trained on feature set ${a.feature_set} (${
         a.feature_set_hash.slice(0, 12)
       }), which this code no longer computes: retrain with \`deno task train\``,
     );
   }
-  const frame = await loadFeatures(wh, { exchange: v.exchange, symbol: v.symbol, timeframe: tf });
+  const frame = await loadFeatures(
+    wh,
+    { exchange: v.exchange, symbol: v.symbol, timeframe: tf },
+    signals,
+  );
   const last = frame.ts.length - 1;
   if (last < 0) throw new Error(`No candles to forecast ${v.symbol} ${tf} from`);
   const sigma = ewmaVolatility(frame.x.map((r) => r[0]), { lambda: a.sigma.lambda })[last];

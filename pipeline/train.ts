@@ -9,7 +9,9 @@
 import { DuckDBTimestampValue } from "@duckdb/node-api";
 import type { Warehouse } from "../warehouse/db.ts";
 import { type Timeframe, timeframeMs } from "../loaders/candles.ts";
-import { FEATURE_COLUMNS, FEATURE_SET, featureSetHash, loadFeatures } from "./features/core.ts";
+import { featureColumns, featureSetHash, featureSetName, loadFeatures } from "./features/core.ts";
+import { signalSpecs } from "./features/signals.ts";
+import { judgeSignal, recordJudgements, type SignalJudgement } from "./signals/judge.ts";
 import { makeFolds } from "./evaluation/folds.ts";
 import { ewmaVolatility, forwardLogReturns } from "./evaluation/targets.ts";
 import {
@@ -58,6 +60,8 @@ export interface TrainResult {
   reason: string;
   summaries: ModelSummary[];
   versions: Record<string, string>;
+  /** External signals judged on the same folds (see `signals/judge.ts`). */
+  signals: SignalJudgement[];
   ms: number;
 }
 
@@ -84,7 +88,8 @@ export async function trainSeries(
   const horizons = options.horizons ?? defaultHorizons(tf);
   const seed = options.seed ?? 42;
   const params: XgbParams = { ...DEFAULT_XGB_PARAMS, ...options.params, seed };
-  const frame = await loadFeatures(wh, series);
+  const signals = await signalSpecs(wh, series);
+  const frame = await loadFeatures(wh, series, signals);
   const H = Math.max(...horizons);
   if (frame.ts.length < 200 + H) {
     throw new InsufficientDataError(
@@ -102,6 +107,11 @@ export async function trainSeries(
     k: options.folds ?? 4,
     step,
   });
+  // Signals are judged as forecasters of the next candle on the same folds.
+  const next = targets.get(1) ?? forwardLogReturns(frame.ts, frame.close, 1, step);
+  const judgements = signals.map((spec, k) =>
+    judgeSignal({ spec, ts: frame.ts, values: frame.signals[k], y: next, folds })
+  );
   const ownPool = !options.pool;
   const pool = options.pool ?? new XgbPool();
   const setup: EvalSetup = { frame, targets, sigma, horizons, folds, step, pool, params };
@@ -138,7 +148,8 @@ export async function trainSeries(
   }
   const verdict = decideChampion(summaries);
   const fingerprint = await dataFingerprint(wh, series);
-  const featureHash = await featureSetHash(tf);
+  const featureHash = await featureSetHash(tf, signals);
+  const featureSet = featureSetName(signals);
   const code = await codeVersion();
   const versions: Record<string, string> = {};
   const duration = performance.now() - t0;
@@ -164,7 +175,7 @@ export async function trainSeries(
           tf,
           seed,
           JSON.stringify(kind === "xgboost" ? params : { levels: LEVELS, ewma_lambda: lambda }),
-          FEATURE_SET,
+          featureSet,
           featureHash,
           `[${horizons.join(",")}]`,
           iso(fingerprint.start),
@@ -196,9 +207,9 @@ export async function trainSeries(
         run_id,
         model: kind,
         series,
-        feature_set: FEATURE_SET,
+        feature_set: featureSet,
         feature_set_hash: featureHash,
-        feature_columns: FEATURE_COLUMNS,
+        feature_columns: featureColumns(signals),
         sigma: { method: "ewma", lambda },
         levels: LEVELS,
         params: kind === "xgboost" ? params : {},
@@ -223,6 +234,12 @@ export async function trainSeries(
       const v = await registerVersion(wh, options.modelsDir, artifact, card);
       versions[kind] = v.version_id;
     }
+    await recordJudgements(wh, series, judgements, {
+      started: Date.parse(started),
+      data: { ...fingerprint, fingerprint: fingerprint.hash },
+      code,
+      durationMs: duration,
+    });
     const challenger = verdict.champion === "xgboost" ? "naive" : "xgboost";
     await setAlias(wh, "champion", versions[verdict.champion], series, verdict.reason);
     await setAlias(
@@ -239,6 +256,7 @@ export async function trainSeries(
     reason: verdict.reason,
     summaries,
     versions,
+    signals: judgements,
     ms: performance.now() - t0,
   };
 }

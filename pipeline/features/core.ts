@@ -10,6 +10,13 @@
  */
 import type { Warehouse } from "../../warehouse/db.ts";
 import type { Timeframe } from "../../loaders/candles.ts";
+import {
+  SIGNAL_FEATURES,
+  signalColumn,
+  signalParams,
+  type SignalSpec,
+  withSignalsSql,
+} from "./signals.ts";
 
 /** Window lengths (in candles) per timeframe: short, medium, long. */
 export const WINDOWS: Record<Timeframe, [number, number, number]> = {
@@ -46,8 +53,25 @@ export const FEATURE_COLUMNS = [
 /** Name and version of this feature set. */
 export const FEATURE_SET = "core-v1";
 
-/** The SQL for one timeframe; windows are constants, values are bound. */
-export function featureSql(tf: Timeframe): string {
+/** The feature set's name: `core-v1`, or `core-v1+signals-v1` with signal columns. */
+export function featureSetName(signals: readonly SignalSpec[] = []): string {
+  return signals.length ? `${FEATURE_SET}+${SIGNAL_FEATURES}` : FEATURE_SET;
+}
+
+/** The model inputs with signal columns (`sig:<source>:<name>`) after the core ones. */
+export function featureColumns(signals: readonly SignalSpec[] = []): string[] {
+  return [...FEATURE_COLUMNS, ...signals.map(signalColumn)];
+}
+
+/**
+ * The SQL for one timeframe; windows are constants, values are bound. With
+ * signals, each is joined as of the candle's close (see `signals.ts`).
+ */
+export function featureSql(tf: Timeframe, signals: readonly SignalSpec[] = []): string {
+  return withSignalsSql(coreSql(tf), signals, tf);
+}
+
+function coreSql(tf: Timeframe): string {
   const [s, m, l] = WINDOWS[tf];
   const back = (n: number) => `ROWS BETWEEN ${n - 1} PRECEDING AND CURRENT ROW`;
   return `
@@ -91,9 +115,13 @@ WHERE a.symbol = $symbol AND a.n_seen > ${l}
 ORDER BY a.ts`;
 }
 
-/** SHA-256 of the feature set's definition for a timeframe. */
-export async function featureSetHash(tf: Timeframe): Promise<string> {
-  const text = FEATURE_SET + "\n" + FEATURE_COLUMNS.join(",") + "\n" + featureSql(tf);
+/** SHA-256 of the feature set's definition for a timeframe (and its signals). */
+export async function featureSetHash(
+  tf: Timeframe,
+  signals: readonly SignalSpec[] = [],
+): Promise<string> {
+  const text = featureSetName(signals) + "\n" + featureColumns(signals).join(",") + "\n" +
+    featureSql(tf, signals);
   return await sha256Hex(new TextEncoder().encode(text));
 }
 
@@ -101,8 +129,10 @@ export async function featureSetHash(tf: Timeframe): Promise<string> {
 export interface FeatureFrame {
   ts: number[];
   close: number[];
-  /** One row per candle, columns in {@link FEATURE_COLUMNS} order. */
+  /** One row per candle, columns in {@link featureColumns} order (missing values as 0). */
   x: number[][];
+  /** Per signal column, its value at each candle as of the close, or null (unknown or stale). */
+  signals: (number | null)[][];
 }
 
 /**
@@ -117,23 +147,30 @@ export interface FeatureFrame {
 export async function loadFeatures(
   wh: Warehouse,
   series: { exchange: string; symbol: string; timeframe: Timeframe },
+  signals: readonly SignalSpec[] = [],
 ): Promise<FeatureFrame> {
-  const cols = await wh.columns(featureSql(series.timeframe), {
+  const cols = await wh.columns(featureSql(series.timeframe, signals), {
     exchange: series.exchange,
     symbol: series.symbol,
     timeframe: series.timeframe,
+    ...signalParams(signals),
   });
   const n = (cols.ts ?? []).length;
   const ts = (cols.ts as string[]).map((s) => Date.parse(s));
   const close = cols.close as number[];
+  const sig = signals.map((_, k) =>
+    (cols[`sig_${k}`] ?? []).map((v) => typeof v === "number" && Number.isFinite(v) ? v : null)
+  );
   const x: number[][] = [];
   for (let i = 0; i < n; i++) {
-    x.push(FEATURE_COLUMNS.map((c) => {
+    const row = FEATURE_COLUMNS.map((c) => {
       const v = cols[c][i];
       return typeof v === "number" && Number.isFinite(v) ? v : 0;
-    }));
+    });
+    for (const s of sig) row.push(s[i] ?? 0);
+    x.push(row);
   }
-  return { ts, close, x };
+  return { ts, close, x, signals: sig };
 }
 
 /** Lower-case hex SHA-256 of bytes. */

@@ -25,7 +25,7 @@ export async function withWriter(
   cfg: Config,
   fn: (wh: Warehouse) => Promise<void>,
 ): Promise<number> {
-  const wh = await openWarehouse(cfg.db);
+  const wh = await openWriter(cfg.db);
   try {
     await fn(wh);
     return 0;
@@ -59,4 +59,33 @@ export function intArg(name: string, v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n)) throw new UsageError(`--${name} must be an integer, got "${v}"`);
   return n;
+}
+
+/**
+ * Opens the warehouse for writing. DuckDB allows one writing process: while
+ * another holds the file (a `train` shard, an `update`), wait for it — up to
+ * `PREVISION_WRITER_WAIT_SECONDS` (default 900) — instead of failing at once.
+ */
+async function openWriter(path: string): Promise<Warehouse> {
+  const waitS = Number(Deno.env.get("PREVISION_WRITER_WAIT_SECONDS") ?? 900);
+  const deadline = Date.now() + (Number.isFinite(waitS) ? waitS : 900) * 1000;
+  let told = false;
+  while (true) {
+    try {
+      return await openWarehouse(path);
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      if (!/Could not set lock/i.test(msg) || Date.now() >= deadline) throw err;
+      if (!told) {
+        const pid = /PID (\d+)/.exec(msg)?.[1];
+        console.error(
+          `Waiting for the warehouse ${path}: another process${
+            pid ? ` (pid ${pid})` : ""
+          } is writing to it…`,
+        );
+        told = true;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }

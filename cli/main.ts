@@ -3,7 +3,8 @@
  * only place (with loaders and the API) that opens files, the network or
  * DuckDB.
  *
- * Exit codes: 0 done, 1 failed, 2 bad usage or not yet implemented.
+ * Exit codes: 0 done, 1 failed, 2 bad usage or not yet implemented, 75 another
+ * `update` is running (a temporary failure: cron simply tries again next time).
  *
  * @module
  */
@@ -14,13 +15,16 @@ import { intArg, intList, publish, symbolList, tfList, UsageError, withWriter } 
 import { openWarehouse, type Warehouse } from "../warehouse/db.ts";
 import { snapshotRoot } from "../warehouse/snapshot.ts";
 import { ingestSample, SAMPLE_EXCHANGE, SAMPLE_SYMBOLS } from "../loaders/sample/mod.ts";
-import { isTimeframe, type Timeframe } from "../loaders/candles.ts";
+import type { Timeframe } from "../loaders/candles.ts";
 import { InsufficientDataError, trainSeries } from "../pipeline/train.ts";
 import { ingestExchange } from "../loaders/exchanges/mod.ts";
 import { forecastAll } from "../pipeline/forecast.ts";
 import { XgbPool } from "../pipeline/models/pool.ts";
 import { createKey, exportKeys, keysFile, listKeys, registerKey, revokeKey } from "../api/keys.ts";
 import { serveApi } from "../api/serve.ts";
+import { dueSeries, inShard, parseShard, type Series } from "../pipeline/schedule.ts";
+import { acquireLock, LockedError } from "../warehouse/lock.ts";
+import { dirname, join } from "node:path";
 
 const NOT_YET: Record<string, string> = {
   signals: "external signals (Token Metrics, Fear & Greed) are not implemented yet",
@@ -92,7 +96,9 @@ async function start(cfg: Config, rest: string[]): Promise<number> {
       symbols.map((symbol) => ({ exchange: SAMPLE_EXCHANGE, symbol, timeframe }))
     );
     // On an existing warehouse, champions younger than a day are kept (--retrain forces).
-    const due = values.retrain ? wanted : await dueSeries(wh, 24, wanted);
+    const due = values.retrain
+      ? wanted
+      : await dueSeries(wh, { retrainAfterHours: 24, among: wanted });
     await trainAll(wh, cfg, due, {
       horizons: values.horizons ? intList("horizons", values.horizons) : undefined,
     });
@@ -134,8 +140,10 @@ async function train(cfg: Config, rest: string[]): Promise<number> {
       seed: { type: "string" },
       exchange: { type: "string" },
       folds: { type: "string" },
+      shard: { type: "string" },
     },
   });
+  const shard = values.shard ? parseShardArg(values.shard) : undefined;
   return await withWriter(cfg, async (wh) => {
     const exchange = values.exchange ?? (await defaultExchange(wh));
     const symbols = (values.symbols ? symbolList(values.symbols) : undefined) ??
@@ -144,9 +152,15 @@ async function train(cfg: Config, rest: string[]): Promise<number> {
         [exchange],
       )).map((r) => r.symbol);
     const timeframes = values.timeframe ? tfList(values.timeframe) : ["1d", "1h"] as Timeframe[];
-    const series = timeframes.flatMap((timeframe) =>
+    const all = timeframes.flatMap((timeframe) =>
       symbols.map((symbol) => ({ exchange, symbol, timeframe }))
     );
+    const series = shard ? all.filter((s) => inShard(s, shard)) : all;
+    if (shard) {
+      console.log(
+        `train: shard ${shard.index}/${shard.count}: ${series.length} of ${all.length} series`,
+      );
+    }
     await trainAll(wh, cfg, series, {
       horizons: values.horizons ? intList("horizons", values.horizons) : undefined,
       seed: values.seed ? intArg("seed", values.seed) : undefined,
@@ -158,8 +172,36 @@ async function train(cfg: Config, rest: string[]): Promise<number> {
 }
 
 async function update(cfg: Config, rest: string[]): Promise<number> {
-  const { values } = parseArgs({ args: rest, options: { "retrain-after": { type: "string" } } });
-  const hours = values["retrain-after"] ? intArg("retrain-after", values["retrain-after"]) : 24;
+  const { values } = parseArgs({
+    args: rest,
+    options: { "retrain-after": { type: "string" }, shard: { type: "string" } },
+  });
+  const hours = values["retrain-after"]
+    ? intArg("retrain-after", values["retrain-after"])
+    : undefined;
+  const shard = values.shard ? parseShardArg(values.shard) : undefined;
+  // Never two updates at once (cron may fire while a slow one still runs).
+  let unlock: () => Promise<void>;
+  try {
+    await Deno.mkdir(dirname(cfg.db), { recursive: true });
+    unlock = await acquireLock(join(dirname(cfg.db), ".update.lock"), { what: "update" });
+  } catch (err) {
+    if (!(err instanceof LockedError)) throw err;
+    console.error(`update: ${err.message}`);
+    return 75;
+  }
+  try {
+    return await updateLocked(cfg, hours, shard);
+  } finally {
+    await unlock();
+  }
+}
+
+async function updateLocked(
+  cfg: Config,
+  hours: number | undefined,
+  shard: ReturnType<typeof parseShard> | undefined,
+): Promise<number> {
   const failures: string[] = [];
   const code = await withWriter(cfg, async (wh) => {
     // Incremental: the sample series already here, from their last candle on.
@@ -198,10 +240,18 @@ async function update(cfg: Config, rest: string[]): Promise<number> {
         console.error(`update: ${failures.at(-1)}`);
       }
     }
-    const due = await dueSeries(wh, hours);
+    const due = (await dueSeries(wh, { retrainAfterHours: hours }))
+      .filter((s) => !shard || inShard(s, shard));
+    for (const d of due) {
+      console.log(`update: ${d.exchange} ${d.symbol} ${d.timeframe} due: ${d.reason}`);
+    }
     await trainAll(wh, cfg, due, { skipShort: true });
     if (due.length === 0) {
-      console.log(`update: no champion older than ${hours} h, nothing to retrain`);
+      console.log(
+        `update: nothing to retrain (${
+          hours === undefined ? "per-timeframe policy" : `champions under ${hours} h`
+        }, or no newer candles)`,
+      );
     }
     await runForecast(wh);
     await publish(wh, cfg);
@@ -310,30 +360,12 @@ async function keys(cfg: Config, rest: string[]): Promise<number> {
   });
 }
 
-type Series = { exchange: string; symbol: string; timeframe: Timeframe };
-
-/**
- * The series whose champion is missing or older than `hours` (all series in
- * the warehouse, or those of `among`).
- */
-async function dueSeries(wh: Warehouse, hours: number, among?: Series[]): Promise<Series[]> {
-  const rows = await wh.rows<{ exchange: string; symbol: string; timeframe: string }>(
-    `SELECT m.exchange, m.symbol, m.timeframe FROM (SELECT DISTINCT exchange, symbol, timeframe FROM ohlcv) m
-     LEFT JOIN current_aliases a ON a.alias = 'champion' AND a.exchange = m.exchange
-       AND a.symbol = m.symbol AND a.timeframe = m.timeframe
-     WHERE a.set_at IS NULL OR a.set_at < now()::TIMESTAMP - to_hours(?::BIGINT)
-     ORDER BY 1, 3, 2`,
-    [hours],
-  );
-  const due = rows.flatMap((r) =>
-    isTimeframe(r.timeframe) ? [{ ...r, timeframe: r.timeframe }] : []
-  );
-  if (!among) return due;
-  return among.filter((s) =>
-    due.some((d) =>
-      d.exchange === s.exchange && d.symbol === s.symbol && d.timeframe === s.timeframe
-    )
-  );
+function parseShardArg(text: string) {
+  try {
+    return parseShard(text);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 async function trainAll(

@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { acquireLock, LockedError } from "./lock.ts";
+
+Deno.test("acquireLock: one holder at a time; the second is told who holds it; released on unlock", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, ".update.lock");
+  const unlock = await acquireLock(path, { what: "update" });
+  await assert.rejects(
+    () => acquireLock(path, { what: "update" }),
+    (e) =>
+      e instanceof LockedError && e.message.includes(`pid ${Deno.pid}`) && e.message.includes(path),
+  );
+  await unlock();
+  const again = await acquireLock(path, { what: "update" });
+  await again();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("acquireLock breaks the lock of a dead process and a stale one", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, ".lock");
+  // A PID that cannot be running: a finished child's.
+  const child = new Deno.Command("true").spawn();
+  const { pid } = child;
+  await child.status;
+  await Deno.writeTextFile(path, `${pid}\n`);
+  (await acquireLock(path, { what: "test" }))();
+  await Deno.writeTextFile(path, `${Deno.pid}\n`);
+  const old = new Date(Date.now() - 10_000);
+  await Deno.utime(path, old, old);
+  const unlock = await acquireLock(path, { what: "test", staleMs: 5_000 });
+  await unlock();
+  await Deno.remove(dir, { recursive: true });
+});

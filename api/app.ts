@@ -71,6 +71,17 @@ const ohlcvQuery = seriesQuery.extend({
     .optional(),
 });
 
+const signalsQuery = z.object({
+  source: z.string().max(40).regex(/^[a-z0-9_.:-]+$/, "expected a source id such as fear-greed")
+    .optional(),
+  symbol: symbolSchema.optional(),
+  name: z.string().max(60).regex(/^[A-Za-z0-9_.:-]+$/, "expected a signal name such as value")
+    .optional(),
+  start: dateSchema.optional(),
+  end: dateSchema.optional(),
+  limit: ohlcvQuery.shape.limit,
+});
+
 /** Every endpoint, documented from the schemas that validate it (a test keeps this in sync). */
 export const ROUTE_DOCS: readonly RouteDoc[] = [
   {
@@ -154,9 +165,16 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   },
   {
     path: "/api/v1/signals",
-    summary: "External signals (not served yet).",
+    summary:
+      "External signals (Fear & Greed, Token Metrics, files) oldest first, each with the time it became available; market-wide signals have symbol null. At most limit (default 1000) rows, with the next page's start.",
     auth: true,
-    responses: { "501": "not implemented yet" },
+    query: signalsQuery,
+    responses: {
+      "200": "{ signals, next }",
+      "400": "bad input, field named",
+      "401": "missing or bad key",
+      "404": "unknown source or symbol",
+    },
   },
 ];
 
@@ -368,10 +386,53 @@ export function createApp(deps: AppDeps) {
         ...(v.models.get(k) as object ?? { versions: [], aliases: [] }),
       });
     })
-    .get("/signals", () => {
-      throw new HTTPException(501, {
-        message: "signals are not served yet (issue: external signals)",
-      });
+    .get("/signals", (c) => {
+      const q = parseSignals(c);
+      const v = view(deps);
+      const sources = q.source ? [q.source] : [...v.signals.keys()];
+      if (q.source && !v.signals.has(q.source)) {
+        throw new HTTPException(404, {
+          message: `no signals from source ${q.source}${
+            v.signals.size ? ` (sources: ${[...v.signals.keys()].join(", ")})` : ""
+          }`,
+        });
+      }
+      if (
+        q.symbol && !v.markets.some((m) => m.symbol === q.symbol) &&
+        !sources.some((s) => v.signals.get(s)!.symbol.includes(q.symbol!))
+      ) {
+        throw new HTTPException(404, { message: `unknown symbol ${q.symbol}` });
+      }
+      const limit = q.limit ?? 1000;
+      // Each source is sorted by time: find the range, filter, then merge by time.
+      const picked: { t: number; json: string }[] = [];
+      for (const src of sources) {
+        const g = v.signals.get(src)!;
+        const lo = q.start === undefined ? 0 : lowerBound(g.ts, q.start);
+        const hi = q.end === undefined ? g.ts.length : lowerBound(g.ts, q.end + 1);
+        for (let i = lo; i < hi; i++) {
+          if (q.symbol !== undefined && g.symbol[i] !== q.symbol) continue;
+          if (q.name !== undefined && g.name[i] !== q.name) continue;
+          picked.push({ t: g.ts[i], json: g.json[i] });
+        }
+      }
+      picked.sort((a, b) => a.t - b.t);
+      // A page ends between two times, so the next page (start = next) repeats no row.
+      let end = Math.min(limit, picked.length);
+      if (end < picked.length) {
+        const t = picked[end].t;
+        let e = end;
+        while (e > 0 && picked[e - 1].t === t) e--;
+        if (e === 0) { while (end < picked.length && picked[end].t === t) end++; }
+        else end = e;
+      }
+      const page = picked.slice(0, end);
+      const next = end < picked.length ? new Date(picked[end].t).toISOString() : null;
+      return c.body(
+        `{"signals":[${page.map((p) => p.json).join(",")}],"next":${JSON.stringify(next)}}`,
+        200,
+        { "Content-Type": "application/json; charset=UTF-8" },
+      );
     });
 
   const routed = app.route("/api/v1", v1);
@@ -465,6 +526,7 @@ function cachedQuery<T extends z.ZodType>(schema: T): (c: Context) => z.output<T
 
 const parseSeries = cachedQuery(seriesQuery);
 const parseOhlcv = cachedQuery(ohlcvQuery);
+const parseSignals = cachedQuery(signalsQuery);
 
 function parse<T extends z.ZodType>(schema: T, query: Record<string, string>): z.output<T> {
   const r = schema.safeParse(query);

@@ -115,6 +115,7 @@ Deno.test("the API never answers 5xx to any query string (fuzz)", async () => {
     "/api/v1/ohlcv",
     "/api/v1/models",
     "/api/v1/forecasts/history",
+    "/api/v1/signals",
   ];
   const value = fc.oneof(
     fc.string({ maxLength: 300 }),
@@ -122,6 +123,8 @@ Deno.test("the API never answers 5xx to any query string (fuzz)", async () => {
       "BTC/USDT",
       "1h",
       "2025-01-01",
+      "token-metrics",
+      "sample-fear-greed",
       "'; DROP TABLE ohlcv; --",
       "../../etc/passwd",
       "\u0000",
@@ -132,7 +135,17 @@ Deno.test("the API never answers 5xx to any query string (fuzz)", async () => {
     fc.asyncProperty(
       fc.constantFrom(...paths),
       fc.dictionary(
-        fc.constantFrom("symbol", "timeframe", "start", "end", "limit", "exchange", "x"),
+        fc.constantFrom(
+          "symbol",
+          "timeframe",
+          "start",
+          "end",
+          "limit",
+          "exchange",
+          "source",
+          "name",
+          "x",
+        ),
         value,
       ),
       async (path, q) => {
@@ -292,4 +305,58 @@ Deno.test("a cached answer follows the snapshot: a newly published view is serve
   assert.equal((await (await app2.request(path, { headers: auth })).json()).version_id, "v-next");
   current = { ...first, forecastJson: new Map() };
   assert.equal((await app2.request(path, { headers: auth })).status, 404);
+});
+
+Deno.test("GET /api/v1/signals filters by source, symbol, name and dates, and pages without repeats", async () => {
+  const all = await (await get("/api/v1/signals?limit=5000")).json();
+  const sources = new Set(all.signals.map((s: { source: string }) => s.source));
+  assert.deepEqual([...sources].sort(), ["sample-fear-greed", "token-metrics"]);
+  const ts = all.signals.map((s: { ts: string }) => Date.parse(s.ts));
+  assert.ok(ts.every((t: number, i: number) => i === 0 || ts[i - 1] <= t), "oldest first");
+
+  const fg =
+    await (await get("/api/v1/signals?source=sample-fear-greed&start=2025-03-01&end=2025-03-10"))
+      .json();
+  assert.equal(fg.signals.length > 0, true);
+  for (const s of fg.signals) {
+    assert.equal(s.symbol, null);
+    assert.ok(s.ts >= "2025-03-01" && s.ts <= "2025-03-10T23:59:59Z", s.ts);
+    // Point in time: a daily value is known no earlier than its day.
+    assert.ok(Date.parse(s.available_at) > Date.parse(s.ts), JSON.stringify(s));
+  }
+
+  const tm =
+    await (await get("/api/v1/signals?source=token-metrics&symbol=BTC-USDT&name=trading_signal"))
+      .json();
+  assert.equal(tm.signals.length, 10);
+  assert.ok(
+    tm.signals.every((s: { symbol: string; name: string }) =>
+      s.symbol === "BTC/USDT" && s.name === "trading_signal"
+    ),
+  );
+
+  // Pages of 3 over 20 rows sharing times two by two: never a row twice, none lost.
+  const seen: string[] = [];
+  let start = "";
+  for (let i = 0; i < 20; i++) {
+    const page =
+      await (await get(`/api/v1/signals?source=token-metrics&limit=3${start && `&start=${start}`}`))
+        .json();
+    seen.push(...page.signals.map((s: { ts: string; name: string }) => `${s.ts} ${s.name}`));
+    if (!page.next) break;
+    start = page.next;
+  }
+  assert.equal(seen.length, 20);
+  assert.equal(new Set(seen).size, 20);
+});
+
+Deno.test("GET /api/v1/signals answers 400 naming the field and 404 for an unknown source or symbol", async () => {
+  const bad = await get("/api/v1/signals?source=DROP%20TABLE&limit=0");
+  assert.equal(bad.status, 400);
+  const body = await bad.json();
+  assert.deepEqual(body.details.map((d: { field: string }) => d.field).sort(), ["limit", "source"]);
+  const src = await get("/api/v1/signals?source=nope");
+  assert.equal(src.status, 404);
+  assert.match((await src.json()).error, /no signals from source nope \(sources: .*token-metrics/);
+  assert.equal((await get("/api/v1/signals?symbol=DOGE/EUR")).status, 404);
 });

@@ -54,6 +54,16 @@ export interface ServingView {
   models: Map<string, unknown>;
   /** `exchange|symbol|timeframe` → past forecasts (every issue) for history. */
   forecastRows: Map<string, ForecastRow[]>;
+  /** source → its signals, oldest first. */
+  signals: Map<string, SignalRows>;
+}
+
+/** One source's signals, oldest first: nominal times, filters and pre-serialized rows. */
+export interface SignalRows {
+  ts: Float64Array;
+  symbol: (string | null)[];
+  name: string[];
+  json: string[];
 }
 
 /** A stored forecast point. */
@@ -183,6 +193,7 @@ export async function loadView(root: string, id?: string): Promise<ServingView> 
       const { exchange: _e, symbol: _s, timeframe: _t, ...row } = r;
       (forecastRows.get(k) ?? forecastRows.set(k, []).get(k)!).push(row);
     }
+    const signals = await loadSignals(db);
     return {
       snapshotId: snap.id,
       loadedAt: Date.now(),
@@ -192,10 +203,48 @@ export async function loadView(root: string, id?: string): Promise<ServingView> 
       champions,
       models,
       forecastRows,
+      signals,
     };
   } finally {
     db.close();
   }
+}
+
+async function loadSignals(
+  db: Awaited<ReturnType<typeof openSnapshot>>["db"],
+): Promise<Map<string, SignalRows>> {
+  const rows = await db.rows<{
+    source: string;
+    symbol: string | null;
+    ts: number;
+    name: string;
+    value: number | null;
+    available_at: string | null;
+  }>(
+    `SELECT source, symbol, epoch_ms(ts)::DOUBLE AS ts, name, value, available_at
+     FROM signals ORDER BY source, ts, symbol NULLS FIRST, name`,
+  );
+  const out = new Map<string, SignalRows & { t: number[] }>();
+  for (const r of rows) {
+    let g = out.get(r.source);
+    if (!g) {
+      out.set(r.source, g = { ts: new Float64Array(), t: [], symbol: [], name: [], json: [] });
+    }
+    g.t.push(r.ts);
+    g.symbol.push(r.symbol);
+    g.name.push(r.name);
+    g.json.push(JSON.stringify({
+      source: r.source,
+      symbol: r.symbol,
+      ts: new Date(r.ts).toISOString(),
+      name: r.name,
+      value: r.value,
+      available_at: r.available_at,
+    }));
+  }
+  const done = new Map<string, SignalRows>();
+  for (const [k, { t, ...g }] of out) done.set(k, { ...g, ts: Float64Array.from(t) });
+  return done;
 }
 
 async function loadModels(db: Awaited<ReturnType<typeof openSnapshot>>["db"]) {

@@ -1,6 +1,7 @@
 /**
  * A small published warehouse for API tests: two sample symbols, 1h and 1d,
- * trained with few horizons, forecast, and a snapshot.
+ * trained with few horizons, forecast, signals (the synthetic sample one and
+ * ten days of a per-asset source), and a snapshot.
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { trainSeries } from "../../pipeline/train.ts";
 import { forecastAll } from "../../pipeline/forecast.ts";
 import { XgbPool } from "../../pipeline/models/pool.ts";
 import { createKey, exportKeys, keysFile } from "../keys.ts";
+import { ingestSampleSignal, ingestSignals } from "../../loaders/signals/mod.ts";
 
 /** Paths of the fixture and a valid key. */
 export interface ApiFixture {
@@ -52,6 +54,24 @@ export async function makeApiFixture(): Promise<ApiFixture> {
     pool.close();
   }
   await forecastAll(wh, { now });
+  // Signals: the synthetic market-wide one, and a per-asset source with two names a day.
+  await ingestSampleSignal(wh, { now });
+  const day = 86_400_000, d0 = Date.UTC(2025, 4, 1);
+  await ingestSignals(
+    wh,
+    "token-metrics",
+    Array.from({ length: 20 }, (_, i) => ({
+      source: "token-metrics",
+      symbol: "BTC/USDT",
+      ts: d0 + Math.floor(i / 2) * day,
+      name: i % 2 ? "tm_trader_grade" : "trading_signal",
+      value: i % 2 ? 40 + i : [1, 0, -1][i % 3],
+      available_at: d0 + (Math.floor(i / 2) + 1) * day,
+      raw: "{}",
+      ref: `fixture:${i + 1}`,
+    })),
+    { now },
+  );
   const { key } = await createKey(wh, { name: "test" });
   const keysPath = keysFile(db);
   await exportKeys(wh, keysPath);

@@ -22,13 +22,13 @@ import { forecastAll } from "../pipeline/forecast.ts";
 import { XgbPool } from "../pipeline/models/pool.ts";
 import { createKey, exportKeys, keysFile, listKeys, registerKey, revokeKey } from "../api/keys.ts";
 import { serveApi } from "../api/serve.ts";
+import { signalEnv, signals, updateSignals } from "./signals.ts";
+import { ingestSampleSignal } from "../loaders/signals/mod.ts";
 import { dueSeries, inShard, parseShard, type Series } from "../pipeline/schedule.ts";
 import { acquireLock, LockedError } from "../warehouse/lock.ts";
 import { dirname, join } from "node:path";
 
-const NOT_YET: Record<string, string> = {
-  signals: "external signals (Token Metrics, Fear & Greed) are not implemented yet",
-};
+const NOT_YET: Record<string, string> = {};
 
 /** Runs a verb with its arguments; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -40,6 +40,8 @@ export async function main(args: string[]): Promise<number> {
       return await start(cfg, rest);
     case "ingest":
       return await ingest(cfg, rest);
+    case "signals":
+      return await signals(cfg, rest);
     case "train":
       return await train(cfg, rest);
     case "forecast":
@@ -92,6 +94,8 @@ async function start(cfg: Config, rest: string[]): Promise<number> {
       symbols,
     });
     console.log(`• sample market ingested: ${r.message} [${lap()}]`);
+    const sig = await ingestSampleSignal(wh);
+    console.log(`• sample signal (synthetic fear & greed) ingested: ${sig.message} [${lap()}]`);
     const wanted = (["1d", "1h"] as const).flatMap((timeframe) =>
       symbols.map((symbol) => ({ exchange: SAMPLE_EXCHANGE, symbol, timeframe }))
     );
@@ -174,7 +178,11 @@ async function train(cfg: Config, rest: string[]): Promise<number> {
 async function update(cfg: Config, rest: string[]): Promise<number> {
   const { values } = parseArgs({
     args: rest,
-    options: { "retrain-after": { type: "string" }, shard: { type: "string" } },
+    options: {
+      "retrain-after": { type: "string" },
+      shard: { type: "string" },
+      signals: { type: "string" },
+    },
   });
   const hours = values["retrain-after"]
     ? intArg("retrain-after", values["retrain-after"])
@@ -191,7 +199,12 @@ async function update(cfg: Config, rest: string[]): Promise<number> {
     return 75;
   }
   try {
-    return await updateLocked(cfg, hours, shard);
+    return await updateLocked(
+      cfg,
+      hours,
+      shard,
+      values.signals?.split(",").map((s) => s.trim().toLowerCase()),
+    );
   } finally {
     await unlock();
   }
@@ -201,6 +214,7 @@ async function updateLocked(
   cfg: Config,
   hours: number | undefined,
   shard: ReturnType<typeof parseShard> | undefined,
+  forceSignals?: string[],
 ): Promise<number> {
   const failures: string[] = [];
   const code = await withWriter(cfg, async (wh) => {
@@ -217,6 +231,7 @@ async function updateLocked(
         days: Math.max(2, Math.ceil((Date.now() - oldest) / 86_400_000) + 1),
       });
       console.log(`update: sample (synthetic) ${r.message}`);
+      console.log(`update: sample signal (synthetic) ${(await ingestSampleSignal(wh)).message}`);
     }
     // Exchanges pulled live before: resume each of their series from its last candle.
     const live = await wh.rows<{ exchange: string; symbols: string[]; timeframes: string[] }>(
@@ -240,6 +255,9 @@ async function updateLocked(
         console.error(`update: ${failures.at(-1)}`);
       }
     }
+    // Live signals that are configured, or asked for (--signals fear-greed,token-metrics).
+    const sig = await updateSignals(wh, signalEnv(), { force: forceSignals });
+    failures.push(...sig.failures);
     const due = (await dueSeries(wh, { retrainAfterHours: hours }))
       .filter((s) => !shard || inShard(s, shard));
     for (const d of due) {
@@ -386,6 +404,9 @@ async function trainAll(
         continue;
       }
       const x = r.summaries.find((m) => m.model === "xgboost");
+      for (const j of r.signals) {
+        console.log(`  ${s.symbol} ${s.timeframe} ${j.model}: ${j.headline}`);
+      }
       console.log(
         `  ${s.symbol} ${s.timeframe}: champion ${r.champion} — xgboost MASE ${
           x?.mase.toFixed(3)

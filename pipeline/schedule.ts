@@ -1,7 +1,8 @@
 /**
  * When a series is due for retraining, and which series a shard trains.
  *
- * A series is retrained when it has no champion, or when candles newer than
+ * A series is retrained when it has no champion, when its champion was
+ * trained on a feature set this code no longer computes, or when candles newer than
  * its champion's training data arrived *and* the champion is older than its
  * timeframe's policy ({@link RETRAIN_AFTER_HOURS}). Shards split the series by
  * a stable hash, so an external scheduler (cron on several hosts, a CI
@@ -11,6 +12,7 @@
  */
 import type { Warehouse } from "../warehouse/db.ts";
 import { isTimeframe, type Timeframe } from "../loaders/candles.ts";
+import { FEATURE_SET } from "./features/core.ts";
 
 /** A series of candles. */
 export type Series = { exchange: string; symbol: string; timeframe: Timeframe };
@@ -49,9 +51,10 @@ export async function dueSeries(
     last_ts: string;
     set_at: string | null;
     data_end: string | null;
+    feature_set: string | null;
   }>(
     `WITH m AS (SELECT exchange, symbol, timeframe, max(ts) AS last_ts FROM ohlcv GROUP BY ALL)
-     SELECT m.exchange, m.symbol, m.timeframe, m.last_ts, a.set_at, r.data_end
+     SELECT m.exchange, m.symbol, m.timeframe, m.last_ts, a.set_at, r.data_end, r.feature_set
      FROM m
      LEFT JOIN current_aliases a ON a.alias = 'champion' AND a.exchange = m.exchange
        AND a.symbol = m.symbol AND a.timeframe = m.timeframe
@@ -69,6 +72,7 @@ export async function dueSeries(
       lastCandle: Date.parse(r.last_ts),
       championSetAt: r.set_at ? Date.parse(r.set_at) : undefined,
       trainedThrough: r.data_end ? Date.parse(r.data_end) : undefined,
+      featureSet: r.feature_set ?? undefined,
       now,
       retrainAfterHours: options.retrainAfterHours,
     });
@@ -91,11 +95,17 @@ export function dueReason(
     lastCandle: number;
     championSetAt?: number;
     trainedThrough?: number;
+    /** The champion's feature set, e.g. `core-v2+signals-v1`. */
+    featureSet?: string;
     now: number;
     retrainAfterHours?: number;
   },
 ): string | undefined {
   if (s.championSetAt === undefined) return "no champion yet";
+  const core = s.featureSet?.split("+")[0];
+  if (core !== undefined && core !== FEATURE_SET) {
+    return `its champion uses feature set ${core}; this code computes ${FEATURE_SET}`;
+  }
   const hours = s.retrainAfterHours ?? RETRAIN_AFTER_HOURS[tf];
   const ageH = (s.now - s.championSetAt) / 3600_000;
   if (ageH < hours) return undefined;

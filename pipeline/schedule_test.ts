@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { join } from "node:path";
 import { openWarehouse } from "../warehouse/db.ts";
+import { FEATURE_SET } from "./features/core.ts";
 import { dueReason, dueSeries, inShard, parseShard, RETRAIN_AFTER_HOURS } from "./schedule.ts";
 
 const H = 3600_000;
@@ -48,6 +49,10 @@ Deno.test("dueReason: no champion → due; young champion or no new candles → 
   assert.equal(dueReason("1d", week), undefined);
   assert.ok(dueReason("1d", { ...week, retrainAfterHours: 24 }));
   assert.ok(RETRAIN_AFTER_HOURS["1d"] > RETRAIN_AFTER_HOURS["1h"]);
+  // A champion trained on features this code no longer computes is due at once.
+  const young = { lastCandle: now, championSetAt: now - H, trainedThrough: now, now };
+  assert.equal(dueReason("1h", { ...young, featureSet: `${FEATURE_SET}+signals-v1` }), undefined);
+  assert.match(dueReason("1h", { ...young, featureSet: "core-v0" })!, /feature set core-v0/);
 });
 
 Deno.test("parseShard accepts i/n with 1 ≤ i ≤ n and names the flag otherwise", () => {

@@ -44,6 +44,10 @@ export const FEATURE_COLUMNS = [
   "gap",
   "vol_z",
   "rsi",
+  "macd",
+  "macd_hist",
+  "bb_b",
+  "atr",
   "hour",
   "weekday",
   "btc_r_1",
@@ -51,9 +55,9 @@ export const FEATURE_COLUMNS = [
 ] as const;
 
 /** Name and version of this feature set. */
-export const FEATURE_SET = "core-v1";
+export const FEATURE_SET = "core-v2";
 
-/** The feature set's name: `core-v1`, or `core-v1+signals-v1` with signal columns. */
+/** The feature set's name: `core-v2`, or `core-v2+signals-v1` with signal columns. */
 export function featureSetName(signals: readonly SignalSpec[] = []): string {
   return signals.length ? `${FEATURE_SET}+${SIGNAL_FEATURES}` : FEATURE_SET;
 }
@@ -71,6 +75,16 @@ export function featureSql(tf: Timeframe, signals: readonly SignalSpec[] = []): 
   return withSignalsSql(coreSql(tf), signals, tf);
 }
 
+/**
+ * An exponential moving average (span n, α = 2/(n+1)) as a causal window: the
+ * recursion runs over the last 8n+1 values, so older ones weigh below 1e-6.
+ */
+function ema(col: string, n: number): string {
+  const a = 2 / (n + 1);
+  return `list_reduce(list(${col}) OVER (w ROWS BETWEEN ${8 * n} PRECEDING AND CURRENT ROW), ` +
+    `lambda acc, v: acc * ${1 - a} + v * ${a})`;
+}
+
 function coreSql(tf: Timeframe): string {
   const [s, m, l] = WINDOWS[tf];
   const back = (n: number) => `ROWS BETWEEN ${n - 1} PRECEDING AND CURRENT ROW`;
@@ -80,7 +94,8 @@ WITH base AS (
          ln(close / lag(close) OVER w) AS r_1,
          ln(open / lag(close) OVER w) AS gap,
          ln(high / low) AS range,
-         ln(volume + 1e-9) AS lv
+         ln(volume + 1e-9) AS lv,
+         greatest(high - low, abs(high - lag(close) OVER w), abs(low - lag(close) OVER w)) AS tr
   FROM ohlcv
   WHERE exchange = $exchange AND timeframe = $timeframe
     AND symbol IN ($symbol, 'BTC/' || split_part($symbol, '/', 2))
@@ -100,17 +115,27 @@ f AS (
            AS vol_z,
          sum(greatest(r_1, 0)) OVER (w ${back(14)}) / nullif(sum(abs(r_1)) OVER (w ${back(14)}), 0)
            AS rsi,
+         ${ema("close", 12)} AS ema12,
+         ${ema("close", 26)} AS ema26,
+         0.5 + (close - avg(close) OVER (w ${back(20)}))
+           / nullif(4 * stddev_samp(close) OVER (w ${back(20)}), 0) AS bb_b,
+         avg(tr) OVER (w ${back(14)}) / close AS atr,
          hour(ts) AS hour,
          dayofweek(ts) AS weekday,
          row_number() OVER w AS n_seen
   FROM base
   WINDOW w AS (PARTITION BY symbol ORDER BY ts)
+),
+g AS (
+  SELECT *, macd - ${ema("macd", 9)} AS macd_hist
+  FROM (SELECT *, (ema12 - ema26) / close AS macd FROM f)
+  WINDOW w AS (PARTITION BY symbol ORDER BY ts)
 )
 SELECT a.ts, a.close,
        ${FEATURE_COLUMNS.filter((c) => !c.startsWith("btc_")).map((c) => `a.${c}`).join(", ")},
        coalesce(b.r_1, 0) AS btc_r_1, coalesce(b.vol_m, a.vol_m) AS btc_vol_m
-FROM f a
-LEFT JOIN f b ON b.symbol = 'BTC/' || split_part($symbol, '/', 2) AND b.ts = a.ts
+FROM g a
+LEFT JOIN g b ON b.symbol = 'BTC/' || split_part($symbol, '/', 2) AND b.ts = a.ts
 WHERE a.symbol = $symbol AND a.n_seen > ${l}
 ORDER BY a.ts`;
 }

@@ -1,18 +1,19 @@
 /**
- * The row rules of `validate.ts`, in SQL over `_stage`, with the same
- * reasons: one path for every source, and no JS array of rows for big files.
+ * The row rules of `validate.ts`, in SQL over `_stage` (see `_stage.ts`),
+ * with the same reasons: one path for every source, and no JS array of rows
+ * for big files.
  *
- * After {@link validateStage}: `_bad` holds rows breaking a rule, `_runs` the
- * runs of repeated candles within the batch, `_win` one winning row per
- * candle (the later `ord` wins).
+ * After {@link validateStage}: `_good` (a view) holds the rows that pass
+ * every rule, `_bad` the rows breaking one with its reason, and `_win` one
+ * winning row per candle (the later `ord` wins). When each series' times
+ * are strictly monotonic in staging order, which is how files and exchanges
+ * deliver them, no candle repeats and `_win` is `_good` itself: the common
+ * case costs one filtering scan and one streaming check, not a grouping.
  *
  * @module
  */
 import type { Warehouse } from "../warehouse/db.ts";
 import { TIMEFRAMES } from "./candles.ts";
-
-// Built from our own constants, never from input.
-const STEP_CASE = Object.entries(TIMEFRAMES).map(([tf, ms]) => `WHEN '${tf}' THEN ${ms}`).join(" ");
 
 const MACROS = [
   // A number as JS prints it (`50`, not `50.0`; `1.5e-7`, not `1.5e-07`).
@@ -30,14 +31,27 @@ const MACROS = [
      WHEN isfinite(x) THEN to_json(x) END`,
   `CREATE OR REPLACE TEMP MACRO _bad_num(x) AS coalesce(NOT isfinite(x), true)`,
   // A row's ref: its own, or `path:line` for rows a file reader staged without one.
-  `CREATE OR REPLACE TEMP MACRO _ref_of(r, o) AS coalesce(r, (SELECT path || ':' || (o - first_ord + line0)
-     FROM _stage_sources WHERE o BETWEEN first_ord AND last_ord))`,
-  `CREATE OR REPLACE TEMP MACRO _tf_step(tf) AS CASE tf ${STEP_CASE} END`,
+  `CREATE OR REPLACE TEMP MACRO _ref_of(o) AS coalesce(
+     (SELECT ref FROM _stage_refs WHERE ord = o),
+     (SELECT path FROM _stage_sources WHERE o BETWEEN first_ord AND last_ord) || ':' ||
+       ((SELECT line0 - first_ord - gaps_before FROM _stage_sources WHERE o BETWEEN first_ord AND last_ord)
+        + o + (SELECT count(*) FROM _stage_gaps WHERE gap_ord <= o)))`,
   `CREATE OR REPLACE TEMP MACRO _candle_json(ts, o, h, l, c, v) AS json_object(
      'ts', _js_json_num(ts), 'open', _js_json_num(o), 'high', _js_json_num(h),
      'low', _js_json_num(l), 'close', _js_json_num(c), 'volume', _js_json_num(v))::VARCHAR`,
 ];
 
+const WEEK = TIMEFRAMES["1w"];
+
+/** True for a row that passes every rule (NULL counts as failing). */
+const good = (now: number) =>
+  `coalesce(isfinite(ts_ms) AND isfinite(open) AND isfinite(high) AND isfinite(low)
+    AND isfinite(close) AND isfinite(volume)
+    AND open > 0 AND high > 0 AND low > 0 AND close > 0 AND volume >= 0
+    AND high >= greatest(open, close) AND low <= least(open, close)
+    AND (step >= ${WEEK} OR ts_ms % step = 0) AND ts_ms + step <= ${now}, false)`;
+
+/** Why a row fails (evaluated on failing rows only), in the words of validate.ts. */
 const REASON = `CASE
   WHEN _bad_num(ts_ms) THEN 'ts is not a number'
   WHEN _bad_num(open) THEN 'open is not a number'
@@ -54,13 +68,13 @@ const REASON = `CASE
     || _js_num(open) || ', close ' || _js_num(close) || ')'
   WHEN low > least(open, close) THEN 'low ' || _js_num(low) || ' is above min(open '
     || _js_num(open) || ', close ' || _js_num(close) || ')'
-  WHEN _tf_step(timeframe) < ${TIMEFRAMES["1w"]} AND ts_ms % _tf_step(timeframe) <> 0
+  WHEN step < ${WEEK} AND ts_ms % step <> 0
     THEN 'time ' || _js_iso(ts_ms) || ' is not aligned to the timeframe'
-  WHEN ts_ms + _tf_step(timeframe) > $now
-    THEN 'candle ' || _js_iso(ts_ms) || ' has not closed yet'
+  WHEN ts_ms + step > $now THEN 'candle ' || _js_iso(ts_ms) || ' has not closed yet'
+  ELSE 'fails validation'
   END`;
 
-const KEY = "exchange, symbol, timeframe, ts_ms";
+const KEY = "sid, ts_ms";
 
 /** Counts from {@link validateStage}. */
 export interface StageCounts {
@@ -75,47 +89,51 @@ export interface StageCounts {
 /**
  * Applies every row rule to `_stage` and writes the rejects of the run
  * (`INSERT … SELECT`); leaves the winners in `_win`.
+ *
+ * @example
+ * ```ts
+ * const c = await validateStage(wh, runId, Date.now());
+ * ```
  */
 export async function validateStage(
   wh: Warehouse,
   runId: string,
   now: number,
 ): Promise<StageCounts> {
+  if (!Number.isFinite(now)) throw new RangeError(`now must be a finite time, not ${now}`);
   for (const m of MACROS) await wh.run(m);
+  // `now` is a finite number of ours, so it can be written into the view.
+  await wh.run(`CREATE OR REPLACE TEMP VIEW _good AS
+    SELECT s.rowid AS ord, s.sid, s.ts_ms, s.open, s.high, s.low, s.close, s.volume
+    FROM _stage s JOIN _stage_series USING (sid) WHERE ${good(now)}`);
   await wh.run(
     `CREATE OR REPLACE TEMP TABLE _bad AS
-     SELECT ord, _ref_of(ref, ord) AS ref, reason, _candle_json(ts_ms, open, high, low, close, volume) AS raw
-     FROM (SELECT *, ${REASON} AS reason FROM _stage) WHERE reason IS NOT NULL`,
+    SELECT ord, ts_ms, open, high, low, close, volume, ${REASON} AS reason
+    FROM (SELECT s.rowid AS ord, s.*, step FROM _stage s JOIN _stage_series USING (sid)
+          WHERE NOT ${good(now)})`,
     { now },
   );
-  // One winner per candle: the row with the highest ord (its values are those
-  // of the last run of identical rows, as validateCandles keeps).
-  await wh.run(`CREATE OR REPLACE TEMP TABLE _win AS
-    SELECT ${KEY}, count(*) AS n,
-           arg_max({'open': open, 'high': high, 'low': low, 'close': close, 'volume': volume}, ord) AS v
-    FROM _stage s WHERE NOT EXISTS (SELECT 1 FROM _bad b WHERE b.ord = s.ord)
-    GROUP BY ALL`);
-  // Repeats only: a run starts where the values change; each run but the last
-  // is rejected, naming the row that replaced it.
-  await wh.run(`CREATE OR REPLACE TEMP TABLE _runs AS
-    WITH m AS (
-      SELECT s.* FROM _stage s
-      SEMI JOIN (SELECT ${KEY} FROM _win WHERE n > 1) k USING (${KEY})
-      WHERE NOT EXISTS (SELECT 1 FROM _bad b WHERE b.ord = s.ord)),
-    l AS (
-      SELECT *, coalesce(NOT (open = lag(open) OVER w AND high = lag(high) OVER w
-               AND low = lag(low) OVER w AND close = lag(close) OVER w
-               AND volume = lag(volume) OVER w), true) AS is_start
-      FROM m WINDOW w AS (PARTITION BY ${KEY} ORDER BY ord))
-    SELECT *, lead(ord) OVER w AS replaced_by, lead(ref) OVER w AS replaced_ref
-    FROM l WHERE is_start WINDOW w AS (PARTITION BY ${KEY} ORDER BY ord)`);
+  const order = await wh.one<Record<string, number>>(
+    `SELECT count(*) FILTER (WHERE sid = psid AND NOT coalesce(ts_ms > pts, false)) AS not_up,
+            count(*) FILTER (WHERE sid = psid AND NOT coalesce(ts_ms < pts, false)) AS not_down,
+            count(*) FILTER (WHERE sid IS DISTINCT FROM psid) AS runs,
+            count(DISTINCT sid) AS series
+     FROM (SELECT sid, ts_ms, lag(sid) OVER () AS psid, lag(ts_ms) OVER () AS pts FROM _stage)`,
+  );
+  // Strictly monotonic times within one contiguous run per series: no candle repeats.
+  const unique = Number(order?.runs) === Number(order?.series) &&
+    (Number(order?.not_up) === 0 || Number(order?.not_down) === 0);
+  let duplicates = 0;
+  if (unique) {
+    await wh.run(`CREATE OR REPLACE TEMP VIEW _win AS
+      SELECT g.sid, exchange, symbol, timeframe, ts_ms, open, high, low, close, volume
+      FROM _good g JOIN _stage_series USING (sid)`);
+  } else {
+    duplicates = await resolveRepeats(wh);
+  }
   await wh.run(
     `INSERT INTO rejects (run_id, source_ref, reason, raw)
-     SELECT $run, ref, reason, raw FROM _bad
-     UNION ALL
-     SELECT $run, _ref_of(ref, ord), 'conflicts with ' || _ref_of(replaced_ref, replaced_by) || ' for the same candle; the later row wins',
-            _candle_json(ts_ms, open, high, low, close, volume)
-     FROM _runs WHERE replaced_by IS NOT NULL
+     SELECT $run, _ref_of(ord), reason, _candle_json(ts_ms, open, high, low, close, volume) FROM _bad
      UNION ALL
      SELECT $run, ref, reason, raw FROM _stage_rejects`,
     { run: runId },
@@ -123,20 +141,60 @@ export async function validateStage(
   const c = await wh.one<Record<string, number | null>>(
     `SELECT (SELECT count(*) FROM _stage) AS staged,
             (SELECT count(*) FROM _stage_rejects) AS unread,
-            (SELECT count(*) FROM _bad) AS bad,
-            (SELECT count(*) FROM _runs WHERE replaced_by IS NOT NULL) AS replaced,
-            (SELECT sum(n) FROM _win WHERE n > 1) AS repeated,
-            (SELECT count(*) FROM _runs) AS runs`,
+            (SELECT count(*) FROM _bad) AS bad`,
   );
   const n = (k: string) => Number(c?.[k] ?? 0);
   return {
     read: n("staged") + n("unread"),
-    rejected: n("bad") + n("replaced") + n("unread"),
-    duplicates: n("repeated") - n("runs"),
+    rejected: n("bad") + n("unread"),
+    duplicates,
   };
+}
+
+/**
+ * The slow path, for batches where a candle repeats: one winner per candle
+ * (the row with the highest ord; its values are those of the last run of
+ * identical rows, as validateCandles keeps), identical repeats counted, and
+ * each earlier run of different values rejected, naming the row that
+ * replaced it (added to `_bad`). Returns how many rows were identical repeats.
+ */
+async function resolveRepeats(wh: Warehouse): Promise<number> {
+  await wh.run(`CREATE OR REPLACE TEMP TABLE _win_t AS
+    SELECT w.*, exchange, symbol, timeframe
+    FROM (SELECT ${KEY}, count(*) AS n, arg_max(open, ord) AS open, arg_max(high, ord) AS high,
+                 arg_max(low, ord) AS low, arg_max(close, ord) AS close,
+                 arg_max(volume, ord) AS volume
+          FROM _good GROUP BY ${KEY}) w
+    JOIN _stage_series USING (sid)`);
+  await wh.run(`CREATE OR REPLACE TEMP VIEW _win AS
+    SELECT sid, exchange, symbol, timeframe, ts_ms, open, high, low, close, volume FROM _win_t`);
+  // Repeats only: a run starts where the values change; each run but the last
+  // is rejected, naming the row that replaced it.
+  await wh.run(`CREATE OR REPLACE TEMP TABLE _runs AS
+    WITH m AS (
+      SELECT g.* FROM _good g SEMI JOIN (SELECT ${KEY} FROM _win_t WHERE n > 1) k USING (${KEY})),
+    l AS (
+      SELECT *, coalesce(NOT (open = lag(open) OVER w AND high = lag(high) OVER w
+               AND low = lag(low) OVER w AND close = lag(close) OVER w
+               AND volume = lag(volume) OVER w), true) AS is_start
+      FROM m WINDOW w AS (PARTITION BY ${KEY} ORDER BY ord))
+    SELECT *, lead(ord) OVER w AS replaced_by
+    FROM l WHERE is_start WINDOW w AS (PARTITION BY ${KEY} ORDER BY ord)`);
+  await wh.run(
+    `INSERT INTO _bad
+     SELECT ord, ts_ms, open, high, low, close, volume,
+            'conflicts with ' || _ref_of(replaced_by) || ' for the same candle; the later row wins'
+     FROM _runs WHERE replaced_by IS NOT NULL`,
+  );
+  const c = await wh.one<Record<string, number | null>>(
+    `SELECT (SELECT sum(n) FROM _win_t WHERE n > 1) AS repeated, (SELECT count(*) FROM _runs) AS runs`,
+  );
+  return Number(c?.repeated ?? 0) - Number(c?.runs ?? 0);
 }
 
 /** Drops what {@link validateStage} made. */
 export async function dropValidation(wh: Warehouse): Promise<void> {
-  for (const t of ["_bad", "_win", "_runs"]) await wh.run(`DROP TABLE IF EXISTS ${t}`);
+  await wh.run("DROP VIEW IF EXISTS _win");
+  await wh.run("DROP VIEW IF EXISTS _good");
+  for (const t of ["_win_t", "_bad", "_runs"]) await wh.run(`DROP TABLE IF EXISTS ${t}`);
 }

@@ -51,23 +51,36 @@ export async function resampleSeries(
        GROUP BY bucket`,
       [toMs, s.exchange, s.symbol, s.from],
     );
-    const complete = `n = ${per} AND epoch_ms(bucket) + ${toMs} <= ${now}`;
+    const complete = `b.n = ${per} AND epoch_ms(b.bucket) + ${toMs} <= ${now}`;
     const c = (await wh.one<{ all: number; ok: number; dup: number }>(
       `SELECT count(*) AS all, count(*) FILTER (WHERE ${complete}) AS ok,
               count(*) FILTER (WHERE ${complete} AND EXISTS (
                 SELECT 1 FROM ohlcv o WHERE o.exchange = ? AND o.symbol = ? AND o.timeframe = ?
-                  AND o.ts = _buckets.bucket AND o.open = _buckets.open AND o.high = _buckets.high
-                  AND o.low = _buckets.low AND o.close = _buckets.close AND o.volume = _buckets.volume)) AS dup
-       FROM _buckets`,
+                  AND o.ts = b.bucket AND o.open = b.open AND o.high = b.high
+                  AND o.low = b.low AND o.close = b.close AND o.volume = b.volume)) AS dup
+       FROM _buckets b`,
       [s.exchange, s.symbol, s.to],
     ))!;
+    // ohlcv has one row per candle (no index enforces it; writers do): a
+    // bucket already stored is updated when its values changed, else inserted.
+    const stored = `o.exchange = $exchange AND o.symbol = $symbol AND o.timeframe = $timeframe
+      AND o.ts = b.bucket`;
+    const key = { exchange: s.exchange, symbol: s.symbol, timeframe: s.to };
+    await wh.run(
+      `UPDATE ohlcv o SET open = b.open, high = b.high, low = b.low, close = b.close,
+         volume = b.volume, run_id = $run, ingested_at = now()::TIMESTAMP
+       FROM _buckets b
+       WHERE ${complete} AND ${stored}
+         AND NOT (o.open = b.open AND o.high = b.high AND o.low = b.low AND o.close = b.close
+                  AND o.volume = b.volume)`,
+      { ...key, run: run_id },
+    );
     await wh.run(
       `INSERT INTO ohlcv (exchange, symbol, timeframe, ts, open, high, low, close, volume, run_id)
-       SELECT ?, ?, ?, bucket, open, high, low, close, volume, ? FROM _buckets WHERE ${complete}
-       ON CONFLICT (exchange, symbol, timeframe, ts) DO UPDATE SET
-         open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
-         volume = excluded.volume, run_id = excluded.run_id`,
-      [s.exchange, s.symbol, s.to, run_id],
+       SELECT $exchange, $symbol, $timeframe, bucket, open, high, low, close, volume, $run
+       FROM _buckets b
+       WHERE ${complete} AND NOT EXISTS (SELECT 1 FROM ohlcv o WHERE ${stored})`,
+      { ...key, run: run_id },
     );
     await wh.run("DROP TABLE _buckets");
     const loaded = c.ok - c.dup;

@@ -101,3 +101,34 @@ Deno.test("resample() keeps OHLC invariants (property)", () => {
     ),
   );
 });
+
+Deno.test("resampleSeries() updates a bucket whose candles changed, keeping one row per candle", async () => {
+  const wh = await openWarehouse(":memory:");
+  const T = Date.UTC(2025, 0, 6);
+  const hour = (i: number, close: number) => ({
+    ts: T + i * H,
+    open: 100,
+    high: 110,
+    low: 90,
+    close,
+    volume: 1,
+    ref: `h${i}`,
+  });
+  const ingest = (rows: ReturnType<typeof hour>[]) =>
+    ingestSeries(wh, "test", [{ exchange: "x", symbol: "A/B", timeframe: "1h", rows }], {
+      now: T + 30 * H,
+    });
+  const resample4h = () =>
+    resampleSeries(wh, { exchange: "x", symbol: "A/B", from: "1h", to: "4h", now: T + 30 * H });
+  await ingest([0, 1, 2, 3, 4, 5, 6, 7].map((i) => hour(i, 100)));
+  assert.equal((await resample4h()).loaded, 2);
+  await ingest([hour(3, 105)]); // a newer source changes the last hour of the first bucket
+  const r = await resample4h();
+  assert.deepEqual([r.loaded, r.duplicate], [1, 1]);
+  const rows = await wh.rows<{ ts: string; close: number; n: number }>(
+    `SELECT ts, any_value(close) AS close, count(*) AS n FROM ohlcv WHERE timeframe = '4h'
+     GROUP BY ts ORDER BY ts`,
+  );
+  assert.deepEqual(rows.map((x) => [x.close, x.n]), [[105, 1], [100, 1]]);
+  wh.close();
+});

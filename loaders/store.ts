@@ -13,7 +13,7 @@
 import type { Warehouse } from "../warehouse/db.ts";
 import type { Timeframe } from "./candles.ts";
 import type { Rejected, SourcedCandle } from "./validate.ts";
-import { appendRejects, appendSeries, createStage, dropStage } from "./_stage.ts";
+import { appendRejects, appendSeries, createStage, dropStage, stagedRows } from "./_stage.ts";
 import { dropValidation, validateStage } from "./_validate_sql.ts";
 
 /**
@@ -85,8 +85,9 @@ export async function ingestSeries(
 }
 
 /**
- * Fills the staging tables (`_stage`, `_stage_rejects`; see `_stage.ts`)
- * with rows numbered from `ord`, and returns the next free `ord`.
+ * Fills the staging tables (see `_stage.ts`) with rows whose `ord` (their
+ * `rowid` in `_stage`) starts at the given one, and returns the next free
+ * `ord`.
  */
 export type Stager = (ord: number) => Promise<number>;
 
@@ -105,6 +106,12 @@ export interface StagedOptions {
  * row rule applies in SQL, then new candles are inserted, identical ones
  * counted as duplicates and conflicting ones replaced.
  *
+ * The stagers fill temporary tables before the run's transaction begins
+ * (the warehouse itself is only written inside it). Uniqueness of
+ * (exchange, symbol, timeframe, ts) in `ohlcv` is kept here: the batch has
+ * one winner per candle, and a candle already stored is updated, never
+ * inserted again.
+ *
  * @example
  * ```ts
  * await ingestStaged(wh, "file", [(ord) => stageDump(wh, path, ord)], { now, exchanges: ["binance"] });
@@ -121,15 +128,19 @@ export async function ingestStaged(
   const exchanges = options.exchanges.join(",");
   let rows_read = options.rowsRead;
   try {
-    return await wh.transaction(async () => {
-      await createStage(wh);
-      let ord = 1;
-      for (const stage of stagers) ord = await stage(ord);
+    await createStage(wh);
+    for (const stage of stagers) {
+      const ord = await stagedRows(wh);
+      const next = await stage(ord);
+      if (next !== await stagedRows(wh)) {
+        throw new Error(`internal: a stager reported ord ${next} after staging from ${ord}`);
+      }
+    }
+    await checkOrds(wh);
+    const result = await wh.transaction(async () => {
       const v = await validateStage(wh, run_id, options.now);
       rows_read = v.read;
       const w = await storeWinners(wh, run_id);
-      await dropValidation(wh);
-      await dropStage(wh);
       const duplicates = v.duplicates + w.same;
       const message = `${w.loaded} loaded, ${v.rejected} rejected, ${duplicates} duplicate` +
         (w.replaced ? `, ${w.replaced} replaced` : "");
@@ -145,7 +156,10 @@ export async function ingestStaged(
       await recordRun(wh, result, source, exchanges, started, options.params);
       return result;
     });
+    await cleanUp(wh);
+    return result;
   } catch (err) {
+    await cleanUp(wh).catch(() => {});
     const message = err instanceof Error ? err.message : String(err);
     // Nothing was loaded or rejected, so the run accounts for no rows; the
     // message says how many were read before it failed.
@@ -163,57 +177,89 @@ export async function ingestStaged(
   }
 }
 
-/** Inserts the winners of `_win` into `ohlcv`; a conflict replaces the stored candle. */
+async function cleanUp(wh: Warehouse): Promise<void> {
+  await dropValidation(wh);
+  for (const t of ["_ranges", "_stored", "_existing"]) await wh.run(`DROP TABLE IF EXISTS ${t}`);
+  await dropStage(wh);
+}
+
+/** Refs and conflict order rely on rowid = ord = 0, 1, 2, … in staging order. */
+async function checkOrds(wh: Warehouse): Promise<void> {
+  const c = await wh.one<{ n: number; top: number | null }>(
+    "SELECT count(*) AS n, max(rowid) AS top FROM _stage",
+  );
+  if (c && c.n > 0 && Number(c.top) !== c.n - 1) {
+    throw new Error(`internal: staged rows are numbered up to ${c.top}, not ${c.n - 1}`);
+  }
+}
+
+/**
+ * Inserts the winners of `_win` into `ohlcv`. Only candles already stored
+ * need a comparison: identical ones count as duplicates, different ones are
+ * replaced (the newer source wins) and their old values kept in `rejects`.
+ */
 async function storeWinners(
   wh: Warehouse,
   run_id: string,
 ): Promise<{ loaded: number; same: number; replaced: number }> {
-  // Only candles already stored need a comparison; the rest are new.
+  // The stored candles in the time range the batch covers for each series:
+  // none on a first load, or when only newer candles arrive.
+  await wh.run(`CREATE OR REPLACE TEMP TABLE _ranges AS
+    SELECT sid, exchange, symbol, timeframe, count(*) AS n,
+           epoch_ms(min(ts_ms)::BIGINT) AS lo, epoch_ms(max(ts_ms)::BIGINT) AS hi
+    FROM _win GROUP BY ALL`);
+  await wh.run(`CREATE OR REPLACE TEMP TABLE _stored AS
+    SELECT r.sid, epoch_ms(o.ts)::DOUBLE AS ts_ms, o.ts, o.open, o.high, o.low, o.close, o.volume,
+           o.run_id
+    FROM ohlcv o JOIN _ranges r
+      ON o.exchange = r.exchange AND o.symbol = r.symbol AND o.timeframe = r.timeframe
+     AND o.ts BETWEEN r.lo AND r.hi`);
+  const c = await wh.one<Record<string, number | null>>(
+    `SELECT (SELECT sum(n) FROM _ranges) AS win, (SELECT count(*) FROM _stored) AS stored`,
+  );
+  const win = Number(c?.win ?? 0), stored = Number(c?.stored ?? 0);
+  const insert =
+    `INSERT INTO ohlcv (exchange, symbol, timeframe, ts, open, high, low, close, volume, run_id)
+     SELECT exchange, symbol, timeframe, epoch_ms(ts_ms::BIGINT), open, high, low, close, volume, $run
+     FROM _win w`;
+  if (stored === 0) {
+    if (win > 0) await wh.run(insert, { run: run_id });
+    return { loaded: win, same: 0, replaced: 0 };
+  }
   await wh.run(`CREATE OR REPLACE TEMP TABLE _existing AS
-    SELECT w.exchange, w.symbol, w.timeframe, o.ts, w.ts_ms, w.v,
-           (o.open = w.v.open AND o.high = w.v.high AND o.low = w.v.low
-             AND o.close = w.v.close AND o.volume = w.v.volume) AS same,
+    SELECT w.sid, o.ts, w.open, w.high, w.low, w.close, w.volume,
+           (o.open = w.open AND o.high = w.high AND o.low = w.low
+             AND o.close = w.close AND o.volume = w.volume) AS same,
            o.open AS o_open, o.high AS o_high, o.low AS o_low, o.close AS o_close,
            o.volume AS o_volume, o.run_id AS o_run
-    FROM _win w JOIN ohlcv o
-      ON o.exchange = w.exchange AND o.symbol = w.symbol
-     AND o.timeframe = w.timeframe AND o.ts = epoch_ms(w.ts_ms::BIGINT)`);
-  const c = await wh.one<Record<string, number | null>>(
-    `SELECT (SELECT count(*) FROM _win) AS win,
-            (SELECT count(*) FROM _existing WHERE same) AS same,
-            (SELECT count(*) FROM _existing WHERE NOT same) AS replaced`,
+    FROM _win w JOIN _stored o USING (sid, ts_ms)`);
+  const e = await wh.one<Record<string, number | null>>(
+    `SELECT count(*) FILTER (WHERE same) AS same, count(*) FILTER (WHERE NOT same) AS replaced
+     FROM _existing`,
   );
-  const win = Number(c?.win ?? 0), same = Number(c?.same ?? 0);
-  const replaced = Number(c?.replaced ?? 0);
-  await wh.run(
-    `INSERT INTO rejects (run_id, source_ref, reason, raw)
-     SELECT $run, exchange || ' ' || symbol || ' ' || timeframe || ' ' || strftime(ts, '%Y-%m-%dT%H:%M:%SZ'),
-            'superseded by a newer source (run ' || $run || '); old values from run ' || coalesce(o_run, '?'),
-            json_object('old', json_object('open', o_open, 'high', o_high, 'low', o_low, 'close', o_close, 'volume', o_volume),
-                        'new', json_object('open', v.open, 'high', v.high, 'low', v.low, 'close', v.close, 'volume', v.volume))::VARCHAR
-     FROM _existing WHERE NOT same`,
-    { run: run_id },
-  );
+  const same = Number(e?.same ?? 0), replaced = Number(e?.replaced ?? 0);
   if (replaced) {
     await wh.run(
-      `UPDATE ohlcv SET open = e.v.open, high = e.v.high, low = e.v.low, close = e.v.close,
-         volume = e.v.volume, run_id = $run, ingested_at = now()::TIMESTAMP
-       FROM _existing e
-       WHERE NOT e.same AND ohlcv.exchange = e.exchange AND ohlcv.symbol = e.symbol
+      `INSERT INTO rejects (run_id, source_ref, reason, raw)
+       SELECT $run, exchange || ' ' || symbol || ' ' || timeframe || ' ' || strftime(ts, '%Y-%m-%dT%H:%M:%SZ'),
+              'superseded by a newer source (run ' || $run || '); old values from run ' || coalesce(o_run, '?'),
+              json_object('old', json_object('open', o_open, 'high', o_high, 'low', o_low, 'close', o_close, 'volume', o_volume),
+                          'new', json_object('open', open, 'high', high, 'low', low, 'close', close, 'volume', volume))::VARCHAR
+       FROM _existing JOIN _stage_series USING (sid) WHERE NOT same`,
+      { run: run_id },
+    );
+    await wh.run(
+      `UPDATE ohlcv SET open = e.open, high = e.high, low = e.low, close = e.close,
+         volume = e.volume, run_id = $run, ingested_at = now()::TIMESTAMP
+       FROM (SELECT * FROM _existing JOIN _stage_series USING (sid) WHERE NOT same) e
+       WHERE ohlcv.exchange = e.exchange AND ohlcv.symbol = e.symbol
          AND ohlcv.timeframe = e.timeframe AND ohlcv.ts = e.ts`,
       { run: run_id },
     );
   }
-  await wh.run(
-    `INSERT INTO ohlcv (exchange, symbol, timeframe, ts, open, high, low, close, volume, run_id)
-     SELECT exchange, symbol, timeframe, epoch_ms(ts_ms::BIGINT), v.open, v.high, v.low, v.close,
-            v.volume, $run
-     FROM _win w
-     WHERE NOT EXISTS (SELECT 1 FROM _existing e WHERE e.exchange = w.exchange
-       AND e.symbol = w.symbol AND e.timeframe = w.timeframe AND e.ts_ms = w.ts_ms)`,
-    { run: run_id },
-  );
-  await wh.run("DROP TABLE _existing");
+  if (win > same + replaced) {
+    await wh.run(`${insert} ANTI JOIN _stored o USING (sid, ts_ms)`, { run: run_id });
+  }
   return { loaded: win - same, same, replaced };
 }
 

@@ -188,3 +188,50 @@ Deno.test("ingestSeries() accounting holds for any mix of good, bad, repeated an
   );
   wh.close();
 });
+
+Deno.test("ingest keeps one row per candle over any sequence of runs; the newest row wins (property)", async () => {
+  const fc = (await import("fast-check")).default;
+  const wh = await openWarehouse(":memory:");
+  const row = fc.record({
+    market: fc.constantFrom("a", "b"),
+    i: fc.integer({ min: 0, max: 12 }),
+    delta: fc.constantFrom(0.5, 1, 1.5),
+  });
+  const batch = fc.record({
+    rows: fc.array(row, { maxLength: 25 }),
+    order: fc.constantFrom("as given", "ascending", "descending"),
+  });
+  await fc.assert(
+    fc.asyncProperty(fc.array(batch, { minLength: 1, maxLength: 4 }), async (runs) => {
+      await wh.run("DELETE FROM ohlcv");
+      const expected = new Map<string, number>();
+      for (const run of runs) {
+        const rows = [...run.rows];
+        if (run.order !== "as given") {
+          rows.sort((x, y) => (x.i - y.i) * (run.order === "ascending" ? 1 : -1));
+        }
+        const input = ["a", "b"].map((m) => ({
+          exchange: m,
+          symbol: "BTC/USDT",
+          timeframe: "1h" as const,
+          rows: rows.filter((r) => r.market === m).map((r) =>
+            candle(r.i, { close: 100 + r.i + r.delta })
+          ),
+        }));
+        const r = await ingestSeries(wh, "prop", input, { now: NOW });
+        assert.equal(r.rows_read, r.rows_loaded + r.rows_rejected + r.rows_duplicate);
+        for (const x of rows) expected.set(`${x.market} ${x.i}`, 100 + x.i + x.delta);
+      }
+      const stored = await wh.rows<{ exchange: string; ts: string; close: number; n: number }>(
+        `SELECT exchange, ts, any_value(close) AS close, count(*) AS n FROM ohlcv GROUP BY ALL`,
+      );
+      assert.ok(stored.every((s) => s.n === 1), "one row per candle");
+      assert.deepEqual(
+        new Map(stored.map((s) => [`${s.exchange} ${(Date.parse(s.ts) - T0) / H}`, s.close])),
+        expected,
+      );
+    }),
+    { numRuns: 40 },
+  );
+  wh.close();
+});

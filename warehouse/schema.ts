@@ -2,8 +2,9 @@
  * The warehouse schema as an ordered list of forward-only migrations.
  *
  * Each migration runs once, in its own transaction, and is recorded in
- * `schema_version`. Migrations only add (tables, columns, views); they never
- * drop or rewrite data, so an existing file is always carried forward.
+ * `schema_version`. Migrations add tables, columns and views, or rebuild a
+ * table with every row carried over (v4); they never lose data, so an
+ * existing file is always carried forward.
  * Tables and columns named in `../shared/docs/contract.md` are fixed.
  *
  * @module
@@ -221,6 +222,35 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM s
         WHERE sigma > 0 AND abs(ret) > 8 * sigma
           AND sign(next_ret) = -sign(ret) AND abs(next_ret) > 0.5 * abs(ret);
+    `,
+  },
+  {
+    version: 4,
+    description: "ohlcv without its primary-key index (bulk loads); ingest keeps candles unique",
+    // An ART index on (exchange, symbol, timeframe, ts) made bulk inserts several
+    // times slower and their memory grow with the batch. Uniqueness is kept by
+    // the only writers (loaders/store.ts, loaders/resample.ts), which insert a
+    // candle only when it is not stored yet. The views over ohlcv bind by name
+    // and keep working on the rebuilt table.
+    sql: `
+      CREATE TABLE ohlcv_v4 (
+        exchange VARCHAR NOT NULL,
+        symbol VARCHAR NOT NULL,
+        timeframe VARCHAR NOT NULL,
+        ts TIMESTAMP NOT NULL,
+        open DOUBLE NOT NULL,
+        high DOUBLE NOT NULL,
+        low DOUBLE NOT NULL,
+        close DOUBLE NOT NULL,
+        volume DOUBLE NOT NULL,
+        run_id VARCHAR,
+        ingested_at TIMESTAMP DEFAULT now()::TIMESTAMP
+      );
+      INSERT INTO ohlcv_v4
+        SELECT exchange, symbol, timeframe, ts, open, high, low, close, volume, run_id, ingested_at
+        FROM ohlcv ORDER BY exchange, symbol, timeframe, ts;
+      DROP TABLE ohlcv;
+      ALTER TABLE ohlcv_v4 RENAME TO ohlcv;
     `,
   },
 ];

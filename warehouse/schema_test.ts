@@ -84,3 +84,40 @@ Deno.test("migrate() rolls a failing migration back entirely", async () => {
   );
   wh.close();
 });
+
+Deno.test("migration 4 rebuilds ohlcv without its primary key, keeping every row and the views", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "v3.duckdb");
+  let wh = await openWarehouse(path, { migrate: false });
+  const v3 = MIGRATIONS.filter((m) => m.version <= 3);
+  await migrate(wh, v3);
+  const pk = () =>
+    wh.rows(
+      "SELECT * FROM duckdb_constraints() WHERE table_name = 'ohlcv' AND constraint_type = 'PRIMARY KEY'",
+    );
+  assert.equal((await pk()).length, 1, "v3 has the primary key");
+  for (const [i, day] of ["2024-01-03", "2024-01-01", "2024-01-02", "2024-01-05"].entries()) {
+    await wh.run(
+      `INSERT INTO ohlcv (exchange, symbol, timeframe, ts, open, high, low, close, volume, run_id)
+       VALUES ('x', 'A/B', '1d', ?::TIMESTAMP, 1, 2, 0.5, ?, 10, 'r1')`,
+      [day, 1 + i / 10],
+    );
+  }
+  const before = await wh.rows("SELECT * FROM ohlcv ORDER BY ts");
+  wh.close();
+  wh = await openWarehouse(path, { migrate: false });
+  await migrate(wh, MIGRATIONS.filter((m) => m.version <= 4));
+  wh.close();
+  wh = await openWarehouse(path, { migrate: false });
+  assert.equal((await pk()).length, 0, "v4 has none");
+  assert.deepEqual(await wh.rows("SELECT * FROM ohlcv ORDER BY ts"), before);
+  const cov = await wh.one<{ present: number; missing: number }>(
+    "SELECT present, missing FROM coverage",
+  );
+  assert.deepEqual(cov, { present: 4, missing: 1 });
+  assert.equal((await wh.one<{ n: number }>("SELECT candles AS n FROM markets"))?.n, 4);
+  assert.equal((await wh.rows("SELECT * FROM gaps")).length, 1);
+  await wh.rows("SELECT * FROM outliers");
+  wh.close();
+  await Deno.remove(dir, { recursive: true });
+});

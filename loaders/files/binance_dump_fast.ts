@@ -12,6 +12,7 @@
  */
 import type { Timeframe } from "../candles.ts";
 import { type IngestResult, ingestStaged } from "../store.ts";
+import { seriesId, stagedRows } from "../_stage.ts";
 import type { Warehouse } from "../../warehouse/db.ts";
 import { FileFormatError } from "./errors.ts";
 import { headLines } from "./_text.ts";
@@ -27,21 +28,10 @@ export interface DumpOptions {
   now: number;
 }
 
-const NAMES = [
-  "open_time",
-  "open",
-  "high",
-  "low",
-  "close",
-  "volume",
-  "close_time",
-  "quote_volume",
-  "count",
-  "taker_buy_volume",
-  "taker_buy_quote_volume",
-  "ignore",
-];
-const COLUMNS = `{${NAMES.map((n) => `'${n}': 'VARCHAR'`).join(", ")}}`;
+// Only the first six of the twelve columns are read; the rest of a line is ignored.
+const COLUMNS = `{${
+  ["open_time", "open", "high", "low", "close", "volume"].map((n) => `'${n}': 'DOUBLE'`).join(", ")
+}}`;
 
 /**
  * Ingests one Binance kline dump as one accounted run.
@@ -81,9 +71,15 @@ export async function dumpHasHeader(path: string): Promise<boolean> {
 }
 
 /**
- * Stages one dump into `_stage` (rows numbered from `ordBase`) and its
- * unreadable lines into `_stage_rejects`. Returns the next free `ord` and
- * how many data lines the file had.
+ * Stages one dump into `_stage` (rows numbered from `ordBase`, which must be
+ * the number of rows staged so far) and its unreadable lines into
+ * `_stage_rejects`. Returns the next free `ord` and how many data lines the
+ * file had.
+ *
+ * DuckDB reads the six typed columns in parallel, in file order; a line whose
+ * fields are not numbers (an empty field included) or that is too short is
+ * kept by DuckDB's `store_rejects` with its line number and text, and
+ * becomes a reject here.
  */
 export async function stageBinanceDump(
   wh: Warehouse,
@@ -93,68 +89,70 @@ export async function stageBinanceDump(
 ): Promise<{ next: number; rows: number }> {
   const header = await dumpHasHeader(path);
   const line0 = header ? 2 : 1; // the line of the first data row
-  // The path is bound; the options are our own constants.
-  const scan = `SELECT row_number() OVER () AS n, * FROM read_csv($path, columns = ${COLUMNS},
-    header = ${header}, auto_detect = false, null_padding = true, strict_mode = false,
-    quote = '"', escape = '"', delim = ',')`;
-  const base = { path };
+  const sid = await seriesId(wh, options.exchange, options.symbol, options.timeframe);
+  for (const t of ["_csv_errors", "_csv_scans"]) await wh.run(`DROP TABLE IF EXISTS ${t}`);
+  // The path is bound; the options are our own constants. An empty field is
+  // not NULL here (no field equals the \x01 null string), so it fails as a number.
   await wh.run(
     `INSERT INTO _stage
-     SELECT $exchange, $symbol, $timeframe,
-            CASE WHEN abs(t) < 1e11 THEN round(t * 1000) WHEN abs(t) < 1e14 THEN round(t)
-                 ELSE round(t / 1000) END,
-            TRY_CAST(open AS DOUBLE), TRY_CAST(high AS DOUBLE), TRY_CAST(low AS DOUBLE),
-            TRY_CAST(close AS DOUBLE), TRY_CAST(volume AS DOUBLE), NULL, $ord + n - 1
-     FROM (SELECT *, TRY_CAST(open_time AS DOUBLE) AS t FROM (${scan}))`,
-    {
-      ...base,
-      exchange: options.exchange,
-      symbol: options.symbol,
-      timeframe: options.timeframe,
-      ord: ordBase,
-    },
+     SELECT $sid,
+            CASE WHEN abs(open_time) < 1e11 THEN round(open_time * 1000)
+                 WHEN abs(open_time) < 1e14 THEN round(open_time)
+                 ELSE round(open_time / 1000) END,
+            open, high, low, close, volume
+     FROM read_csv($path, columns = ${COLUMNS}, header = ${header}, auto_detect = false,
+                   strict_mode = false, delim = ',', quote = '"', escape = '"', nullstr = '\\x01',
+                   store_rejects = true, rejects_table = '_csv_errors', rejects_scan = '_csv_scans')`,
+    { path, sid },
   );
-  const c = await wh.one<{ rows: number; unread: number }>(
-    `SELECT count(*) AS rows,
-            count(*) FILTER (WHERE ts_ms IS NULL OR open IS NULL OR high IS NULL OR low IS NULL
-                               OR close IS NULL OR volume IS NULL) AS unread
-     FROM _stage WHERE ord >= $ord`,
-    { ord: ordBase },
+  const staged = await stagedRows(wh) - ordBase;
+  const errors = await wh.one<{ n: number }>(
+    "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '_csv_errors' AND temporary",
   );
-  const rows = Number(c?.rows ?? 0), unread = Number(c?.unread ?? 0);
-  if (rows === 0) throw new FileFormatError(`Cannot ingest ${path}: no data rows`);
   await wh.run(
-    `INSERT INTO _stage_sources VALUES ($ord, $last, $path, $line0)`,
-    { ord: ordBase, last: ordBase + rows - 1, path, line0 },
+    'CREATE OR REPLACE TEMP TABLE _csv_lines (line BIGINT, e STRUCT(type VARCHAR, "column" VARCHAR, message VARCHAR, text VARCHAR))',
   );
+  if (Number(errors?.n) > 0) {
+    // One reject per unreadable line, for its first bad field.
+    await wh.run(`INSERT INTO _csv_lines
+      SELECT line, arg_min({'type': error_type::VARCHAR, 'column': column_name, 'message': error_message,
+                            'text': csv_line}, column_idx)
+      FROM _csv_errors WHERE scan_id = (SELECT max(scan_id) FROM _csv_errors) GROUP BY line`);
+  }
+  const unread = Number((await wh.one<{ n: number }>("SELECT count(*) AS n FROM _csv_lines"))?.n);
   if (unread > 0) {
-    if (unread > rows - unread) {
-      throw new FileFormatError(
-        `Cannot ingest ${path}: ${unread} of ${rows} rows cannot be read as binance-vision candles`,
-      );
-    }
-    // Rare: read the file again for the original text of the unreadable lines only.
     await wh.run(
       `INSERT INTO _stage_rejects
-       SELECT $path || ':' || (n - 1 + $line0),
-              CASE WHEN TRY_CAST(open_time AS DOUBLE) IS NULL
-                     THEN 'time ' || to_json(coalesce(open_time, '')) || ' is not a time'
-                   ELSE (SELECT f.k || ' ' || to_json(coalesce(f.v, '')) || ' is not a number'
-                         FROM (VALUES (1, 'open', open), (2, 'high', high), (3, 'low', low),
-                                      (4, 'close', close), (5, 'volume', volume)) f(i, k, v)
-                         WHERE TRY_CAST(f.v AS DOUBLE) IS NULL ORDER BY f.i LIMIT 1) END,
-              concat_ws(',', open_time, open, high, low, close, volume, close_time,
-                        quote_volume, count, taker_buy_volume, taker_buy_quote_volume, ignore)
-       FROM (${scan})
-       WHERE $ord + n - 1 IN (SELECT ord FROM _stage WHERE ord >= $ord AND (ts_ms IS NULL
-         OR open IS NULL OR high IS NULL OR low IS NULL OR close IS NULL OR volume IS NULL))`,
-      { ...base, ord: ordBase, line0 },
-    );
-    await wh.run(
-      `DELETE FROM _stage WHERE ord >= $ord AND (ts_ms IS NULL OR open IS NULL OR high IS NULL
-         OR low IS NULL OR close IS NULL OR volume IS NULL)`,
-      { ord: ordBase },
+       SELECT $path || ':' || line,
+              CASE WHEN e.type = 'CAST'
+                     THEN CASE e.column WHEN 'open_time' THEN 'time ' ELSE e.column || ' ' END
+                       || to_json(regexp_extract(e.message, 'Could not convert string "(.*)" to ''', 1))
+                       || CASE e.column WHEN 'open_time' THEN ' is not a time' ELSE ' is not a number' END
+                   ELSE 'cannot read the line: ' || e.message END,
+              e.text
+       FROM _csv_lines ORDER BY line`,
+      { path },
     );
   }
-  return { next: ordBase + rows, rows };
+  const rows = staged + unread;
+  if (rows === 0) throw new FileFormatError(`Cannot ingest ${path}: no data rows`);
+  if (unread > staged) {
+    throw new FileFormatError(
+      `Cannot ingest ${path}: ${unread} of ${rows} rows cannot be read as binance-vision candles`,
+    );
+  }
+  await wh.run(
+    `INSERT INTO _stage_sources
+     SELECT $ord, $last, $path, $line0, (SELECT count(*) FROM _stage_gaps)`,
+    { ord: ordBase, last: ordBase + staged - 1, path, line0 },
+  );
+  await wh.run(
+    `INSERT INTO _stage_gaps
+     SELECT $ord + line - $line0 - (row_number() OVER (ORDER BY line) - 1) FROM _csv_lines`,
+    { ord: ordBase, line0 },
+  );
+  for (const t of ["_csv_lines", "_csv_errors", "_csv_scans"]) {
+    await wh.run(`DROP TABLE IF EXISTS ${t}`);
+  }
+  return { next: ordBase + staged, rows };
 }

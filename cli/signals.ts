@@ -34,6 +34,7 @@ import {
   TOKEN_METRICS_SOURCE,
 } from "../loaders/signals/mod.ts";
 import type { Rejected } from "../loaders/validate.ts";
+import type { GetJsonOptions } from "../loaders/signals/http.ts";
 
 /** The live sources `signals --source` knows. */
 export const LIVE_SOURCES = [FEAR_GREED_SOURCE, TOKEN_METRICS_SOURCE] as const;
@@ -161,7 +162,7 @@ export async function importSignalFiles(
 /** Pulls the Fear & Greed history (from `since`, else from the last stored day). */
 export async function pullFearGreed(
   wh: Warehouse,
-  options: { baseUrl?: string; since?: number; now?: number },
+  options: { baseUrl?: string; since?: number; now?: number; http?: Partial<GetJsonOptions> },
 ): Promise<SignalIngestResult> {
   const now = options.now ?? Date.now();
   const since = options.since ?? await resumeFrom(wh, FEAR_GREED_SOURCE, null);
@@ -169,7 +170,7 @@ export async function pullFearGreed(
     baseUrl: options.baseUrl,
     since,
     now,
-    http: { onRetry: retryLine },
+    http: { onRetry: retryLine, ...options.http },
   });
   return await ingestSignals(wh, FEAR_GREED_SOURCE, pulled.rows, {
     now,
@@ -192,6 +193,7 @@ export async function pullTokenMetrics(
     since?: number;
     until?: number;
     now?: number;
+    http?: Partial<GetJsonOptions>;
   },
 ): Promise<SignalIngestResult> {
   const now = options.now ?? Date.now();
@@ -217,7 +219,7 @@ export async function pullTokenMetrics(
       since,
       until: options.until,
       now,
-      http: { onRetry: retryLine },
+      http: { onRetry: retryLine, ...options.http },
     });
   } catch (err) {
     if (err instanceof MissingKeyError || err instanceof RangeError) {
@@ -246,7 +248,12 @@ export async function pullTokenMetrics(
 export async function updateSignals(
   wh: Warehouse,
   env: SignalEnv,
-  options: { force?: readonly string[]; log?: (line: string) => void } = {},
+  options: {
+    force?: readonly string[];
+    log?: (line: string) => void;
+    /** Retry settings for the requests (tests). */
+    http?: Partial<GetJsonOptions>;
+  } = {},
 ): Promise<{ failures: string[] }> {
   const log = options.log ?? console.log;
   const force = new Set(options.force ?? []);
@@ -261,7 +268,10 @@ export async function updateSignals(
     }
   };
   if (env.fearGreedUrl || force.has(FEAR_GREED_SOURCE)) {
-    await run(FEAR_GREED_SOURCE, () => pullFearGreed(wh, { baseUrl: env.fearGreedUrl }));
+    await run(
+      FEAR_GREED_SOURCE,
+      () => pullFearGreed(wh, { baseUrl: env.fearGreedUrl, http: options.http }),
+    );
   } else {
     log(
       "update: signals fear-greed skipped (set FEAR_GREED_BASE_URL or pass --signals fear-greed)",
@@ -279,6 +289,7 @@ export async function updateSignals(
           apiKey: env.tokenMetricsKey,
           baseUrl: env.tokenMetricsUrl,
           symbols: pulledBefore,
+          http: options.http,
         }));
     }
   } else {

@@ -12,8 +12,12 @@ import process from "node:process";
 const NAV = [
   { name: "Overview", path: "/" },
   { name: "Asset", path: "/pages/asset" },
+  { name: "Track record", path: "/pages/track-record" },
   { name: "Models", path: "/pages/models" },
+  { name: "Signals", path: "/pages/signals" },
+  { name: "Research", path: "/pages/research" },
   { name: "Data quality", path: "/pages/quality" },
+  { name: "API monitor", path: "/pages/api" },
 ];
 
 function nav(current: string): string {
@@ -31,11 +35,7 @@ export default {
   // site/build.ts points this at its outDir; the default is the contract's dist/.
   output: process.env.PREVISION_SITE_OUTPUT || "dist",
   title: "Prévision",
-  pages: [
-    { name: "Asset", path: "/pages/asset" },
-    { name: "Models", path: "/pages/models" },
-    { name: "Data quality", path: "/pages/quality" },
-  ],
+  pages: NAV.slice(1),
   // Framework's default global stylesheet is a web font from a font CDN: drop it.
   globalStylesheets: [],
   style: "style.css",
@@ -53,5 +53,5 @@ export default {
     "viewBox=%220 0 16 16%22%3E%3Crect width=%2216%22 height=%2216%22 rx=%223%22 fill=%22%232f52b0%22/%3E" +
     '%3C/svg%3E">',
   footer: "Not financial advice. Forecasts are uncertain; their intervals say how uncertain. " +
-    "All times are UTC.",
+    "Times are UTC unless you switch a page to your own zone.",
 };

@@ -15,6 +15,17 @@ import { makeFixtureWarehouse } from "./testdata/fixture.ts";
 import { serveStatic } from "./testdata/serve.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
+/** Every page: a name for its screenshot, and its path. */
+const PAGES = [
+  ["overview", ""],
+  ["asset", "pages/asset"],
+  ["track-record", "pages/track-record"],
+  ["models", "pages/models"],
+  ["signals", "pages/signals"],
+  ["research", "pages/research"],
+  ["quality", "pages/quality"],
+  ["api", "pages/api"],
+] as const;
 const ROOT = resolve(import.meta.dirname ?? ".", "..");
 const SHOTS = join(ROOT, "test-artifacts", "screenshots");
 const hasChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
@@ -119,13 +130,12 @@ Deno.test({
       ],
     });
     try {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      for (
-        const [name, path] of [["overview", ""], ["asset", "pages/asset"], [
-          "models",
-          "pages/models",
-        ], ["quality", "pages/quality"]]
-      ) {
+      // A reader in Paris, so the time-zone switch has somewhere to go.
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 900 },
+        timezoneId: "Europe/Paris",
+      });
+      for (const [name, path] of PAGES) {
         await t.step(
           `${name} page: no errors, marks drawn, no serious axe violations`,
           async () => {
@@ -133,7 +143,7 @@ Deno.test({
             const problems = await visit(page, server.url + path, origin);
             assert.ok(await markCount(page) > 0, `${name}: charts drew no marks`);
             assert.match(await page.locator("footer").innerText(), /Not financial advice/);
-            if (name !== "models") {
+            if (name !== "api") {
               assert.match(
                 await page.locator("main").innerText(),
                 /Sample data — synthetic, deterministic/,
@@ -159,17 +169,19 @@ Deno.test({
         try {
           const bareOrigin = bareServer.url.replace(/\/$/, "");
           for (
-            const [path, expected] of [
-              ["", /No champion forecast yet/],
-              ["pages/asset", /No forecast from a champion model/],
-              ["pages/models", /No models trained yet/],
-              ["pages/quality", /Coverage per series/],
+            const [path, expected, charts] of [
+              ["", /No champion forecast yet/, true],
+              ["pages/asset", /No forecast from a champion model/, true],
+              ["pages/track-record", /No forecast has been published yet/, false],
+              ["pages/models", /No models trained yet/, false],
+              ["pages/signals", /No signals stored yet/, false],
+              ["pages/research", /Fat tails/, true],
+              ["pages/quality", /Coverage per series/, true],
+              ["pages/api", /No API requests recorded yet/, false],
             ] as const
           ) {
             const page = await context.newPage();
-            const problems = await visit(page, bareServer.url + path, bareOrigin, {
-              charts: path !== "pages/models",
-            });
+            const problems = await visit(page, bareServer.url + path, bareOrigin, { charts });
             await page.waitForFunction(
               `${expected}.test(document.querySelector("main").innerText)`,
             );
@@ -215,6 +227,85 @@ Deno.test({
         assert.deepEqual(problems, []);
         await page.close();
       });
+
+      /** Captions and titles of the page's figures: what a reader (or screen reader) is told. */
+      const shown = async (page: Page) =>
+        [
+          ...await page.locator("#observablehq-main figure figcaption").allInnerTexts(),
+          ...await page.locator("#observablehq-main figure h2").allInnerTexts(),
+        ].join("\n");
+
+      await t.step("inputs change what each new page shows", async () => {
+        const cases: [string, (page: Page) => Promise<unknown>, RegExp][] = [
+          [
+            "pages/track-record",
+            (page) =>
+              page.getByLabel("Steps ahead", { exact: true }).selectOption({ label: "h = 3" }),
+            /forecasts 3 steps ahead/,
+          ],
+          [
+            "pages/models",
+            (page) =>
+              page.getByLabel("Horizon", { exact: true }).selectOption({ label: "2 steps ahead" }),
+            /MASE at horizon 2/,
+          ],
+          [
+            "pages/signals",
+            (page) =>
+              page.getByLabel("Signal", { exact: true }).selectOption({
+                label: "token-metrics · trading_signal (ETH/USDT)",
+              }),
+            /token-metrics · trading_signal \(ETH\/USDT\)/,
+          ],
+          [
+            "pages/research",
+            (page) => page.getByLabel("1h", { exact: true }).check(),
+            /BTC\/USDT 1h: /,
+          ],
+          [
+            "pages/api",
+            (page) => page.getByLabel("p99", { exact: true }).uncheck(),
+            /log scale\): p50 solid, p95 dashed, each/,
+          ],
+        ];
+        for (const [path, act, expected] of cases) {
+          const page = await context.newPage();
+          const problems = await visit(page, server.url + path, origin);
+          const before = await shown(page);
+          assert.doesNotMatch(before, expected, `${path}: already shows ${expected}`);
+          await act(page);
+          await page.waitForFunction(
+            `${expected}.test([...document.querySelectorAll("#observablehq-main :is(figcaption, h2, p)")].map((e) => e.textContent).join("\\n"))`,
+          );
+          assert.ok(await markCount(page) > 0, `${path}: no marks after the input changed`);
+          const name = path.split("/").pop();
+          await page.screenshot({ path: join(SHOTS, `${name}-input.png`), fullPage: true });
+          assert.deepEqual(problems, [], `${path}: ${problems.join("\n")}`);
+          await page.close();
+        }
+      });
+
+      await t.step(
+        "the time-zone switch shows times in the reader's zone, and is remembered",
+        async () => {
+          const page = await context.newPage();
+          const problems = await visit(page, server.url + "pages/asset", origin);
+          const before = await shown(page);
+          assert.match(before, /UTC/);
+          assert.doesNotMatch(before, /CEST/);
+          await page.getByLabel("your zone (Europe/Paris)").check();
+          await page.waitForFunction(
+            `/CEST/.test([...document.querySelectorAll("#observablehq-main figcaption")].map((e) => e.textContent).join(" "))`,
+          );
+          assert.notEqual(await shown(page), before);
+          // The choice follows the reader to the next page.
+          await page.goto(server.url + "pages/track-record", { waitUntil: "networkidle" });
+          await page.waitForFunction(`/CEST/.test(document.querySelector("main").innerText)`);
+          await page.getByLabel("UTC", { exact: true }).check();
+          assert.deepEqual(problems, []);
+          await page.close();
+        },
+      );
     } finally {
       await browser.close();
       await server.shutdown();

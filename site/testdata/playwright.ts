@@ -13,6 +13,9 @@ export interface Locator {
   innerText(): Promise<string>;
   allInnerTexts(): Promise<string[]>;
   check(): Promise<void>;
+  uncheck(): Promise<void>;
+  click(): Promise<void>;
+  selectOption(value: { label: string }): Promise<string[]>;
 }
 
 /** The part of a playwright `Page` the tests use. */
@@ -30,6 +33,7 @@ export interface Page {
   locator(selector: string): Locator;
   getByLabel(text: string, options?: { exact?: boolean }): Locator;
   selectOption(selector: string, value: { label: string }): Promise<string[]>;
+  addInitScript(script: string): Promise<void>;
   evaluate<T>(expression: string): Promise<T>;
   screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
   close(): Promise<void>;
@@ -37,7 +41,9 @@ export interface Page {
 
 /** The part of a playwright `Browser` the tests use. */
 export interface Browser {
-  newContext(options?: { viewport?: { width: number; height: number } }): Promise<{
+  newContext(
+    options?: { viewport?: { width: number; height: number }; timezoneId?: string },
+  ): Promise<{
     newPage(): Promise<Page>;
   }>;
   close(): Promise<void>;

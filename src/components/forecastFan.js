@@ -1,6 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import { plot } from "./plot.js";
-import { formatLevel, formatPrice, formatUtc } from "./format.js";
+import { formatLevel, formatPrice } from "./format.js";
+import { formatTime, timeScale } from "./timezone.js";
 
 const OPACITY = { 0.5: 0.38, 0.8: 0.24, 0.95: 0.12 };
 
@@ -9,9 +10,12 @@ const OPACITY = { 0.5: 0.38, 0.8: 0.24, 0.95: 0.12 };
  * labelled with its nominal coverage at the right edge so meaning is not carried by shade alone.
  * history: [{ts: Date, close}]; forecast: {points: [{ts: Date, horizon, yhat, lower, upper, level}],
  * model, version_id, issued_at}, or null.
- * @example forecastFan({ history: candles.slice(-72), forecast }, { width, title: "BTC/USDT · 1h" })
+ * @example forecastFan({ history: candles.slice(-72), forecast }, { width, title: "BTC/USDT · 1h", zone: "UTC" })
  */
-export function forecastFan({ history, forecast }, { width = 640, height = 320, title } = {}) {
+export function forecastFan(
+  { history, forecast },
+  { width = 640, height = 320, title, zone = "UTC" } = {},
+) {
   const last = history[history.length - 1];
   const points = forecast?.points ?? [];
   const levels = [...new Set(points.map((p) => p.level).filter((l) => l != null))].sort((a, b) =>
@@ -85,10 +89,10 @@ export function forecastFan({ history, forecast }, { width = 640, height = 320, 
     width,
     height,
     title,
-    caption: fanCaption(last, forecast, levels),
+    caption: fanCaption(last, forecast, levels, zone),
     ariaLabel: "Forecast fan chart",
     marginRight: 78,
-    x: { type: "utc", label: "Time (UTC)" },
+    x: { type: timeScale(zone), label: `Time (${zone})` },
     y: { grid: true, label: "Price", tickFormat: "~s", zero: false },
     marks,
   });
@@ -96,9 +100,9 @@ export function forecastFan({ history, forecast }, { width = 640, height = 320, 
 
 /**
  * The text a reader needs without the picture: what, from when, and the key numbers.
- * @example fanCaption(candles.at(-1), forecast, [0.95, 0.8, 0.5])
+ * @example fanCaption(candles.at(-1), forecast, [0.95, 0.8, 0.5], "UTC")
  */
-export function fanCaption(last, forecast, levels = []) {
+export function fanCaption(last, forecast, levels = [], zone = "UTC") {
   const points = forecast?.points ?? [];
   if (!points.length) {
     return "No forecast from a champion model for this series yet: run `deno task train` and `deno task forecast`.";
@@ -114,16 +118,16 @@ export function fanCaption(last, forecast, levels = []) {
       : "";
   };
   return `Solid line: last ${last ? "closes" : "—"} up to ${
-    formatUtc(last?.ts)
+    formatTime(last?.ts, zone)
   }. Dashed line: the champion ` +
     `(${forecast.model ?? "model"}, version ${forecast.version_id}) forecast issued ${
-      formatUtc(forecast.issued_at)
+      formatTime(forecast.issued_at, zone)
     }. ` +
     `Bands, darkest to lightest: ${
       levels.slice().reverse().map(formatLevel).join(", ")
     } intervals. ` +
-    `Next step (${formatUtc(first.ts)}): ${formatPrice(first.yhat)}${iv(first)}. ` +
-    `Last step, h=${final.horizon} (${formatUtc(final.ts)}): ${formatPrice(final.yhat)}${
+    `Next step (${formatTime(first.ts, zone)}): ${formatPrice(first.yhat)}${iv(first)}. ` +
+    `Last step, h=${final.horizon} (${formatTime(final.ts, zone)}): ${formatPrice(final.yhat)}${
       iv(final)
     }.`;
 }

@@ -1,22 +1,23 @@
 import * as Plot from "@observablehq/plot";
 import { plot } from "./plot.js";
-import { formatPrice, formatUtc } from "./format.js";
+import { formatPrice } from "./format.js";
+import { formatTime, timeScale } from "./timezone.js";
 
 /**
  * Closing price with each candle's low–high range as a band.
  * candles: [{ts: Date, open, high, low, close, volume}], oldest first.
- * @example priceChart(candles, { width, title: "BTC/USDT · 1h" })
+ * @example priceChart(candles, { width, title: "BTC/USDT · 1h", zone: "UTC" })
  */
-export function priceChart(candles, { width = 640, height = 300, title } = {}) {
+export function priceChart(candles, { width = 640, height = 300, title, zone = "UTC" } = {}) {
   const first = candles[0];
   const last = candles[candles.length - 1];
   const lo = Math.min(...candles.map((d) => d.low));
   const hi = Math.max(...candles.map((d) => d.high));
   const caption = candles.length
     ? `Close (line) and low–high range (band) of ${candles.length} candles from ${
-      formatUtc(first.ts)
+      formatTime(first.ts, zone)
     } to ` +
-      `${formatUtc(last.ts)}. Last close ${formatPrice(last.close)}; range over the period ${
+      `${formatTime(last.ts, zone)}. Last close ${formatPrice(last.close)}; range over the period ${
         formatPrice(lo)
       } – ` +
       `${formatPrice(hi)}.`
@@ -27,7 +28,7 @@ export function priceChart(candles, { width = 640, height = 300, title } = {}) {
     title,
     caption,
     ariaLabel: "Price chart",
-    x: { type: "utc", label: "Time (UTC)" },
+    x: { type: timeScale(zone), label: `Time (${zone})` },
     y: { grid: true, label: "Price", tickFormat: "~s", zero: false },
     marks: [
       Plot.areaY(candles, {
@@ -49,7 +50,7 @@ export function priceChart(candles, { width = 640, height = 300, title } = {}) {
           x: "ts",
           y: "close",
           channels: { open: "open", high: "high", low: "low", close: "close" },
-          format: { x: (d) => formatUtc(d), y: false },
+          format: { x: (d) => formatTime(d, zone), y: false },
         }),
       ),
     ],
@@ -58,9 +59,9 @@ export function priceChart(candles, { width = 640, height = 300, title } = {}) {
 
 /**
  * Traded volume per candle, as bars.
- * @example volumeChart(candles, { width })
+ * @example volumeChart(candles, { width, zone: "UTC" })
  */
-export function volumeChart(candles, { width = 640, height = 120 } = {}) {
+export function volumeChart(candles, { width = 640, height = 120, zone = "UTC" } = {}) {
   const total = candles.reduce((s, d) => s + (d.volume ?? 0), 0);
   const max = candles.reduce((m, d) => (d.volume > m.volume ? d : m), candles[0] ?? { volume: 0 });
   const caption = candles.length
@@ -68,7 +69,7 @@ export function volumeChart(candles, { width = 640, height = 120 } = {}) {
       total.toLocaleString("en-US", { maximumFractionDigits: 0 })
     }; ` +
       `largest ${max.volume.toLocaleString("en-US", { maximumFractionDigits: 0 })} at ${
-        formatUtc(max.ts)
+        formatTime(max.ts, zone)
       }.`
     : "No volume for this series.";
   return plot({
@@ -76,7 +77,7 @@ export function volumeChart(candles, { width = 640, height = 120 } = {}) {
     height,
     caption,
     ariaLabel: "Volume chart",
-    x: { type: "utc", label: null },
+    x: { type: timeScale(zone), label: null },
     y: { grid: true, label: "Volume", tickFormat: "~s" },
     marks: [
       Plot.rectY(candles, {

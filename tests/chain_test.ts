@@ -134,7 +134,17 @@ Deno.test({
       ),
       4,
     );
-    assert.equal(await count("SELECT count(*) AS n FROM model_runs"), 4 * 3);
+    assert.equal(
+      await count("SELECT count(*) AS n FROM model_runs WHERE model NOT LIKE 'signal:%'"),
+      4 * 3,
+    );
+    assert.equal(
+      await count(
+        "SELECT count(*) AS n FROM model_runs WHERE model = 'signal:sample-fear-greed:value'",
+      ),
+      4,
+      "the synthetic sample signal is judged beside the models of every series",
+    );
     assert.equal(
       await count("SELECT count(*) AS n FROM current_aliases WHERE alias = 'champion'"),
       4,

@@ -29,7 +29,11 @@ export interface Page {
   on(event: "response", fn: (r: { url(): string; status(): number }) => void): void;
   goto(url: string, options?: { waitUntil?: "load" | "networkidle" }): Promise<unknown>;
   waitForSelector(selector: string, options?: { timeout?: number }): Promise<unknown>;
-  waitForFunction(expression: string): Promise<unknown>;
+  waitForFunction(
+    expression: string,
+    arg?: unknown,
+    options?: { timeout?: number },
+  ): Promise<unknown>;
   locator(selector: string): Locator;
   getByLabel(text: string, options?: { exact?: boolean }): Locator;
   selectOption(selector: string, value: { label: string }): Promise<string[]>;
@@ -45,6 +49,7 @@ export interface Browser {
     options?: { viewport?: { width: number; height: number }; timezoneId?: string },
   ): Promise<{
     newPage(): Promise<Page>;
+    close(): Promise<void>;
   }>;
   close(): Promise<void>;
 }

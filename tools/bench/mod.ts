@@ -3,13 +3,14 @@
  * side by side in the same run (never absolute numbers across runs).
  * Results are printed and written to `bench-results/latest.json`.
  *
- * Usage: `deno task bench [xgboost] [api] [ingest]` (default: all).
+ * Usage: `deno task bench [xgboost] [api] [ingest] [site]` (default: all).
  *
  * @module
  */
 import { benchApi } from "./api.ts";
 import { benchXgboost } from "./xgboost.ts";
 import { benchIngest } from "./ingest.ts";
+import { benchSite } from "./site.ts";
 
 /** One measured figure. `ratio` > 1 means better than the reference. */
 export interface BenchResult {
@@ -25,6 +26,7 @@ const SUITES: Record<string, () => Promise<BenchResult[]>> = {
   xgboost: benchXgboost,
   api: () => benchApi(),
   ingest: benchIngest,
+  site: () => benchSite(),
 };
 
 /** Runs the named suites (all when none) and prints a table. */

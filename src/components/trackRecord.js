@@ -43,9 +43,11 @@ export function forecastVsOutcome(
   const matured = rows.filter((r) => r.status !== "pending");
   const held = matured.filter((r) => r.status === "held").length;
   const caption = rows.length
-    ? `${rows.length} forecasts ${horizon} step${horizon === 1 ? "" : "s"} ahead, targets ${
-      formatTime(rows[0].target, zone)
-    } to ${formatTime(rows.at(-1).target, zone)}. ` +
+    ? `${rows.length} forecast${rows.length === 1 ? "" : "s"} ${horizon} step${
+      horizon === 1 ? "" : "s"
+    } ahead, targets ${formatTime(rows[0].target, zone)} to ${
+      formatTime(rows.at(-1).target, zone)
+    }. ` +
       (matured.length
         ? `${matured.length} matured: the 80% interval held the outcome ${held} times (${
           formatMetric(held / matured.length, { percent: true })

@@ -15,10 +15,16 @@
 import type { Warehouse } from "../../warehouse/db.ts";
 import { runLoader, sig } from "./_snapshot.ts";
 
-/** A timeframe's candle length in milliseconds, in SQL. */
-const STEP_MS_SQL = `CASE p.timeframe WHEN '1m' THEN 60000 WHEN '5m' THEN 300000
-  WHEN '15m' THEN 900000 WHEN '1h' THEN 3600000 WHEN '4h' THEN 14400000 WHEN '1d' THEN 86400000
-  ELSE 604800000 END`;
+/** A timeframe's candle length in milliseconds. */
+const STEP_MS: Record<string, number> = {
+  "1m": 60_000,
+  "5m": 300_000,
+  "15m": 900_000,
+  "1h": 3_600_000,
+  "4h": 14_400_000,
+  "1d": 86_400_000,
+  "1w": 604_800_000,
+};
 
 /** At most this many forecast points per series go to the chart (newest origins first). */
 const POINTS_PER_SERIES = 480;
@@ -65,7 +71,6 @@ async function build(db: Warehouse): Promise<unknown[]> {
            count(DISTINCT p.origin_ts) AS issues,
            count(p.r) AS matured, count(*) - count(p.r) AS pending,
            min(p.ts) FILTER (WHERE p.r IS NULL) AS next_target,
-           min(p.ts) FILTER (WHERE p.r IS NULL) + to_milliseconds(${STEP_MS_SQL}) AS next_close,
            avg(abs(p.r - p.r_hat)) AS mae, avg(abs(p.r)) AS naive_mae,
            count(*) FILTER (WHERE p.r IS NOT NULL AND p.r_hat <> 0 AND p.r <> 0) AS dir_n,
            count(*) FILTER (WHERE p.r IS NOT NULL AND p.r_hat <> 0 AND sign(p.r) = sign(p.r_hat))
@@ -125,7 +130,11 @@ async function build(db: Warehouse): Promise<unknown[]> {
         matured: v.matured,
         pending: v.pending,
         next_target: v.next_target,
-        next_close: v.next_close,
+        // The target candle's ts is its open time; it is known once it closes, a candle later.
+        next_close: v.next_target
+          ? new Date(Date.parse(v.next_target as string) + STEP_MS[s.timeframe as string])
+            .toISOString()
+          : null,
         mae: sig(v.mae),
         naive_mae: sig(v.naive_mae),
         dir_n: v.dir_n,

@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import type { XgbPool } from "../models/pool.ts";
+import { DEFAULT_XGB_PARAMS } from "../models/xgboost.ts";
+import { makeFolds } from "./folds.ts";
+import { regimeOf, regimeRows, regimeThresholds } from "./regimes.ts";
+import { forwardLogReturns } from "./targets.ts";
+import { type BacktestPoint, walkForward } from "./walkforward.ts";
+
+/** A deterministic standard normal stream. */
+function normals(seed: number): () => number {
+  let s = seed >>> 0;
+  const u = () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return (s + 0.5) / 2 ** 32;
+  };
+  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+}
+
+Deno.test("regimeThresholds() are terciles of what was seen before the test block only", () => {
+  const ts = Array.from({ length: 9 }, (_, i) => i);
+  const sigma = [1, 2, 3, 4, 5, 6, 100, 200, 300];
+  const [lo, hi] = regimeThresholds(sigma, ts, 6);
+  assert.ok(
+    Math.abs(lo - (2 + 2 / 3)) < 1e-12 && Math.abs(hi - (4 + 1 / 3)) < 1e-12,
+    `${lo} ${hi}`,
+  );
+  // Changing the future does not move them.
+  assert.deepEqual(
+    regimeThresholds([...sigma.slice(0, 6), 0, 0, 0], ts, 6),
+    regimeThresholds(sigma, ts, 6),
+  );
+  assert.equal(regimeOf(2, [2.5, 4.5]), "low");
+  assert.equal(regimeOf(3, [2.5, 4.5]), "mid");
+  assert.equal(regimeOf(5, [2.5, 4.5]), "high");
+  assert.throws(() => regimeThresholds(sigma, ts, 1), /Too little history/);
+});
+
+Deno.test("regimeRows() counts coverage and width per regime as computed by hand", () => {
+  // History before the test block (ts < 6): σ = 1..6 → terciles at 2.67 and 4.33.
+  const ts = Array.from({ length: 12 }, (_, i) => i);
+  const sigma = [1, 2, 3, 4, 5, 6, 1, 1, 3, 3, 9, 9];
+  const folds = [{ fold: 0, testStart: 6, testEnd: 12 }];
+  const half = (w: number) => ({ 0.5: w / 2, 0.8: w, 0.95: 2 * w });
+  const pt = (origin: number, y: number): BacktestPoint => ({
+    fold: 0,
+    origin,
+    h: 1,
+    y,
+    yhat: 0,
+    half: half(0.1),
+  });
+  // low: origins 6, 7 (y 0.02 in all three intervals; y 0.07 only in the 80% and 95%);
+  // mid: 8, 9 (0.25 outside all; 0.15 in the 95% only); high: 10, 11 (both inside the 80%).
+  const points = [pt(6, 0.02), pt(7, 0.07), pt(8, 0.25), pt(9, -0.15), pt(10, 0), pt(11, -0.1)];
+  const rows = regimeRows(points, { sigma, ts, folds });
+  const v = (m: string) =>
+    rows.find((r) => r.fold === 0 && r.horizon === 1 && r.metric === m)!.value;
+  assert.equal(v("n_vol_low"), 2);
+  assert.equal(v("n_vol_mid"), 2);
+  assert.equal(v("n_vol_high"), 2);
+  assert.equal(v("coverage_50_vol_low"), 0.5);
+  assert.equal(v("coverage_80_vol_low"), 1);
+  assert.equal(v("coverage_80_vol_mid"), 0);
+  assert.equal(v("coverage_95_vol_mid"), 0.5);
+  assert.equal(v("coverage_80_vol_high"), 1);
+  const w80 = Math.exp(0.1) - Math.exp(-0.1);
+  assert.ok(Math.abs(v("width_80_vol_mid") - w80) < 1e-15);
+  assert.ok(Math.abs(v("width_95") - (Math.exp(0.2) - Math.exp(-0.2))) < 1e-15);
+  // Pooled per horizon and overall rows exist too.
+  assert.ok(
+    rows.some((r) => r.fold === null && r.horizon === 1 && r.metric === "coverage_80_vol_low"),
+  );
+  assert.equal(
+    rows.find((r) => r.fold === null && r.horizon === null && r.metric === "coverage_80_vol_mid")!
+      .value,
+    0,
+  );
+});
+
+Deno.test("80% conformal intervals scaled by a known volatility cover about 80% in every volatility regime", async () => {
+  // Returns whose volatility swings over a 300-candle cycle (known σ at each origin):
+  // r[i+1] = σ[i]·z. Intervals scaled by σ cover ~80% in calm and wild regimes alike;
+  // unscaled intervals (a constant σ) would not, and the regime metrics must show it.
+  const z = normals(11);
+  const n = 12000, step = 3_600_000;
+  const sigma = Array.from(
+    { length: n },
+    (_, i) => 0.01 * Math.exp(0.8 * Math.sin((2 * Math.PI * i) / 300)),
+  );
+  const ts = Array.from({ length: n }, (_, i) => Date.UTC(2024, 0, 1) + i * step);
+  const close = [100];
+  for (let i = 1; i < n; i++) close.push(close[i - 1] * Math.exp(sigma[i - 1] * z()));
+  const frame = { ts, close, x: close.map(() => [0]), signals: [] };
+  const horizons = [1, 3];
+  const targets = new Map(horizons.map((h) => [h, forwardLogReturns(ts, close, h, step)]));
+  const folds = makeFolds(ts[0], ts[n - 1], { k: 3, step });
+  const setup = {
+    frame,
+    targets,
+    horizons,
+    folds,
+    step,
+    pool: {} as XgbPool,
+    params: DEFAULT_XGB_PARAMS,
+  };
+  const coverage = async (s: number[]) => {
+    const { points } = await walkForward("naive", { ...setup, sigma: s });
+    const rows = regimeRows(points, { sigma, ts, folds });
+    return (metric: string, h: number | null = 1) =>
+      rows.find((r) => r.fold === null && r.horizon === h && r.metric === metric)!.value;
+  };
+  const scaled = await coverage(sigma);
+  for (const h of horizons) {
+    for (const r of ["low", "mid", "high"]) {
+      assert.ok(
+        scaled(`n_vol_${r}`, h) > 1000,
+        `${r} regime has ${scaled(`n_vol_${r}`, h)} origins`,
+      );
+      for (const [l, tol] of [[80, 0.04], [50, 0.05], [95, 0.025]]) {
+        const c = scaled(`coverage_${l}_vol_${r}`, h);
+        assert.ok(Math.abs(c - l / 100) < tol, `h=${h} ${l}% coverage in ${r} volatility: ${c}`);
+      }
+    }
+    // Wider intervals when volatility is high.
+    assert.ok(scaled("width_80_vol_high", h) > 2 * scaled("width_80_vol_low", h));
+  }
+  const flat = await coverage(sigma.map(() => 0.01));
+  assert.ok(flat("coverage_80_vol_high") < 0.7, `unscaled, high: ${flat("coverage_80_vol_high")}`);
+  assert.ok(flat("coverage_80_vol_low") > 0.9, `unscaled, low: ${flat("coverage_80_vol_low")}`);
+});

@@ -8,7 +8,7 @@
  * winning row per candle (the later `ord` wins). When each series' times
  * are strictly monotonic in staging order, which is how files and exchanges
  * deliver them, no candle repeats and `_win` is `_good` itself: the common
- * case costs one filtering scan and one streaming check, not a grouping.
+ * case costs one streaming pass over the stage, not a grouping by candle.
  *
  * @module
  */
@@ -43,13 +43,17 @@ const MACROS = [
 
 const WEEK = TIMEFRAMES["1w"];
 
-/** True for a row that passes every rule (NULL counts as failing). */
+/**
+ * True for a row that passes every rule (NULL counts as failing). Written
+ * with few operations: DuckDB orders NaN above every number, so `x < inf`
+ * rules out NaN and +inf, and the lower bounds rule out -inf.
+ */
 const good = (now: number) =>
-  `coalesce(isfinite(ts_ms) AND isfinite(open) AND isfinite(high) AND isfinite(low)
-    AND isfinite(close) AND isfinite(volume)
-    AND open > 0 AND high > 0 AND low > 0 AND close > 0 AND volume >= 0
-    AND high >= greatest(open, close) AND low <= least(open, close)
-    AND (step >= ${WEEK} OR ts_ms % step = 0) AND ts_ms + step <= ${now}, false)`;
+  `coalesce(open > 0 AND open < 'inf'::DOUBLE AND close > 0 AND close < 'inf'::DOUBLE
+    AND high < 'inf'::DOUBLE AND high >= greatest(open, close)
+    AND low > 0 AND low <= least(open, close)
+    AND volume >= 0 AND volume < 'inf'::DOUBLE
+    AND isfinite(ts_ms) AND (step >= ${WEEK} OR ts_ms % step = 0) AND ts_ms + step <= ${now}, false)`;
 
 /** Why a row fails (evaluated on failing rows only), in the words of validate.ts. */
 const REASON = `CASE
@@ -84,11 +88,14 @@ export interface StageCounts {
   rejected: number;
   /** Identical repeats within the batch. */
   duplicates: number;
+  /** Rows in `_win`: one per candle. */
+  winners: number;
 }
 
 /**
  * Applies every row rule to `_stage` and writes the rejects of the run
- * (`INSERT … SELECT`); leaves the winners in `_win`.
+ * (`INSERT … SELECT`); leaves the winners in `_win` and, per series, the
+ * time range staged in `_summary` (sid, lo, hi).
  *
  * @example
  * ```ts
@@ -102,34 +109,63 @@ export async function validateStage(
 ): Promise<StageCounts> {
   if (!Number.isFinite(now)) throw new RangeError(`now must be a finite time, not ${now}`);
   for (const m of MACROS) await wh.run(m);
-  // `now` is a finite number of ours, so it can be written into the view.
-  await wh.run(`CREATE OR REPLACE TEMP VIEW _good AS
-    SELECT s.rowid AS ord, s.sid, s.ts_ms, s.open, s.high, s.low, s.close, s.volume
-    FROM _stage s JOIN _stage_series USING (sid) WHERE ${good(now)}`);
-  await wh.run(
-    `CREATE OR REPLACE TEMP TABLE _bad AS
-    SELECT ord, ts_ms, open, high, low, close, volume, ${REASON} AS reason
-    FROM (SELECT s.rowid AS ord, s.*, step FROM _stage s JOIN _stage_series USING (sid)
-          WHERE NOT ${good(now)})`,
-    { now },
+  // Each row's step, looked up by sid (1, 2, …) in a list of our own numbers;
+  // `now` is a finite number of ours too, so both can be written into SQL.
+  const series = await wh.rows<{ sid: number; step: number }>(
+    "SELECT sid, step FROM _stage_series ORDER BY sid",
   );
-  const order = await wh.one<Record<string, number>>(
-    `SELECT count(*) FILTER (WHERE sid = psid AND NOT coalesce(ts_ms > pts, false)) AS not_up,
+  series.forEach((x, i) => {
+    if (x.sid !== i + 1) throw new Error(`internal: staged series ids are not 1..${series.length}`);
+  });
+  const steps = series.length ? `[${series.map((x) => x.step).join(", ")}][sid]` : "NULL::BIGINT";
+  const staged = `(SELECT *, rowid AS ord, ${steps} AS step FROM _stage)`;
+  await wh.run(`CREATE OR REPLACE TEMP VIEW _good AS
+    SELECT ord, sid, ts_ms, open, high, low, close, volume FROM ${staged} WHERE ${good(now)}`);
+  // Per series: rows staged and the time range they cover (for the stored
+  // candles to compare with).
+  await wh.run(`CREATE OR REPLACE TEMP TABLE _summary AS
+    SELECT sid, count(*) AS staged,
+           min(ts_ms) FILTER (WHERE isfinite(ts_ms)) AS lo, max(ts_ms) FILTER (WHERE isfinite(ts_ms)) AS hi
+    FROM _stage GROUP BY sid`);
+  // One streaming pass: whether each series' times are strictly monotonic
+  // (all up or all down) within one contiguous run, so no candle repeats; it
+  // also checks that the rows came in ord order.
+  const order = await wh.one<Record<string, number | null>>(
+    `SELECT count(*) FILTER (WHERE ord <> pord + 1) AS disorder,
+            count(*) FILTER (WHERE sid = psid AND NOT coalesce(ts_ms > pts, false)) AS not_up,
             count(*) FILTER (WHERE sid = psid AND NOT coalesce(ts_ms < pts, false)) AS not_down,
             count(*) FILTER (WHERE sid IS DISTINCT FROM psid) AS runs,
-            count(DISTINCT sid) AS series
-     FROM (SELECT sid, ts_ms, lag(sid) OVER () AS psid, lag(ts_ms) OVER () AS pts FROM _stage)`,
+            (SELECT count(*) FROM _summary) AS series
+     FROM (SELECT rowid AS ord, sid, ts_ms, lag(rowid) OVER () AS pord, lag(sid) OVER () AS psid,
+                  lag(ts_ms) OVER () AS pts
+           FROM _stage)`,
   );
-  // Strictly monotonic times within one contiguous run per series: no candle repeats.
-  const unique = Number(order?.runs) === Number(order?.series) &&
-    (Number(order?.not_up) === 0 || Number(order?.not_down) === 0);
-  let duplicates = 0;
+  const o = (k: string) => Number(order?.[k] ?? 0);
+  const unique = o("disorder") === 0 && o("runs") === o("series") &&
+    (o("not_up") === 0 || o("not_down") === 0);
+  const sum = await wh.one<Record<string, number | null>>(
+    `SELECT (SELECT count(*) FROM _stage) AS staged, (SELECT count(*) FROM _good) AS good,
+            (SELECT count(*) FROM _stage_rejects) AS unread`,
+  );
+  const n = (k: string) => Number(sum?.[k] ?? 0);
+  const bad = n("staged") - n("good");
+  await wh.run(`CREATE OR REPLACE TEMP TABLE _bad (ord BIGINT, ts_ms DOUBLE, open DOUBLE,
+    high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE, reason VARCHAR)`);
+  if (bad > 0) {
+    await wh.run(
+      `INSERT INTO _bad
+       SELECT ord, ts_ms, open, high, low, close, volume, ${REASON}
+       FROM ${staged} WHERE NOT ${good(now)}`,
+      { now },
+    );
+  }
+  let duplicates = 0, winners = n("good");
   if (unique) {
     await wh.run(`CREATE OR REPLACE TEMP VIEW _win AS
-      SELECT g.sid, exchange, symbol, timeframe, ts_ms, open, high, low, close, volume
-      FROM _good g JOIN _stage_series USING (sid)`);
+      SELECT sid, exchange, symbol, timeframe, ts_ms, open, high, low, close, volume
+      FROM ${bad > 0 ? "_good" : "_stage"} JOIN _stage_series USING (sid)`);
   } else {
-    duplicates = await resolveRepeats(wh);
+    ({ duplicates, winners } = await resolveRepeats(wh));
   }
   await wh.run(
     `INSERT INTO rejects (run_id, source_ref, reason, raw)
@@ -138,16 +174,12 @@ export async function validateStage(
      SELECT $run, ref, reason, raw FROM _stage_rejects`,
     { run: runId },
   );
-  const c = await wh.one<Record<string, number | null>>(
-    `SELECT (SELECT count(*) FROM _stage) AS staged,
-            (SELECT count(*) FROM _stage_rejects) AS unread,
-            (SELECT count(*) FROM _bad) AS bad`,
-  );
-  const n = (k: string) => Number(c?.[k] ?? 0);
+  const rejected = Number((await wh.one<{ n: number }>("SELECT count(*) AS n FROM _bad"))?.n ?? 0);
   return {
     read: n("staged") + n("unread"),
-    rejected: n("bad") + n("unread"),
+    rejected: rejected + n("unread"),
     duplicates,
+    winners,
   };
 }
 
@@ -156,9 +188,10 @@ export async function validateStage(
  * (the row with the highest ord; its values are those of the last run of
  * identical rows, as validateCandles keeps), identical repeats counted, and
  * each earlier run of different values rejected, naming the row that
- * replaced it (added to `_bad`). Returns how many rows were identical repeats.
+ * replaced it (added to `_bad`). Returns how many rows were identical repeats
+ * and how many candles won.
  */
-async function resolveRepeats(wh: Warehouse): Promise<number> {
+async function resolveRepeats(wh: Warehouse): Promise<{ duplicates: number; winners: number }> {
   await wh.run(`CREATE OR REPLACE TEMP TABLE _win_t AS
     SELECT w.*, exchange, symbol, timeframe
     FROM (SELECT ${KEY}, count(*) AS n, arg_max(open, ord) AS open, arg_max(high, ord) AS high,
@@ -187,14 +220,18 @@ async function resolveRepeats(wh: Warehouse): Promise<number> {
      FROM _runs WHERE replaced_by IS NOT NULL`,
   );
   const c = await wh.one<Record<string, number | null>>(
-    `SELECT (SELECT sum(n) FROM _win_t WHERE n > 1) AS repeated, (SELECT count(*) FROM _runs) AS runs`,
+    `SELECT (SELECT sum(n) FROM _win_t WHERE n > 1) AS repeated, (SELECT count(*) FROM _runs) AS runs,
+            (SELECT count(*) FROM _win_t) AS winners`,
   );
-  return Number(c?.repeated ?? 0) - Number(c?.runs ?? 0);
+  const n = (k: string) => Number(c?.[k] ?? 0);
+  return { duplicates: n("repeated") - n("runs"), winners: n("winners") };
 }
 
 /** Drops what {@link validateStage} made. */
 export async function dropValidation(wh: Warehouse): Promise<void> {
   await wh.run("DROP VIEW IF EXISTS _win");
   await wh.run("DROP VIEW IF EXISTS _good");
-  for (const t of ["_win_t", "_bad", "_runs"]) await wh.run(`DROP TABLE IF EXISTS ${t}`);
+  for (const t of ["_win_t", "_bad", "_runs", "_summary"]) {
+    await wh.run(`DROP TABLE IF EXISTS ${t}`);
+  }
 }

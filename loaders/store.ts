@@ -32,6 +32,14 @@ export interface SeriesInput {
   rows: SourcedCandle[];
 }
 
+/**
+ * DuckDB's memory budget while an ingest run stages, validates and stores
+ * its rows (the setting in force is restored afterwards). Past it, DuckDB
+ * spills to the warehouse's temp directory (`<file>.tmp`, beside it), so a
+ * 3M-row dump peaks at about the memory of a 1M-row one.
+ */
+export const INGEST_MEMORY_LIMIT = "128MB";
+
 /** The accounting of one ingest run. */
 export interface IngestResult {
   run_id: string;
@@ -127,7 +135,11 @@ export async function ingestStaged(
   const started = new Date().toISOString();
   const exchanges = options.exchanges.join(",");
   let rows_read = options.rowsRead;
+  const memory = await wh.one<{ m: string }>("SELECT current_setting('memory_limit') AS m");
   try {
+    // A bounded budget: past it DuckDB spills the stage to the warehouse's
+    // temp directory (beside its file), so memory stays flat as files grow.
+    await wh.run(`SET memory_limit = '${INGEST_MEMORY_LIMIT}'`);
     await createStage(wh);
     for (const stage of stagers) {
       const ord = await stagedRows(wh);
@@ -140,7 +152,7 @@ export async function ingestStaged(
     const result = await wh.transaction(async () => {
       const v = await validateStage(wh, run_id, options.now);
       rows_read = v.read;
-      const w = await storeWinners(wh, run_id);
+      const w = await storeWinners(wh, run_id, v.winners);
       const duplicates = v.duplicates + w.same;
       const message = `${w.loaded} loaded, ${v.rejected} rejected, ${duplicates} duplicate` +
         (w.replaced ? `, ${w.replaced} replaced` : "");
@@ -157,9 +169,11 @@ export async function ingestStaged(
       return result;
     });
     await cleanUp(wh);
+    await wh.run("SET memory_limit = $m", { m: memory!.m });
     return result;
   } catch (err) {
     await cleanUp(wh).catch(() => {});
+    await wh.run("SET memory_limit = $m", { m: memory!.m }).catch(() => {});
     const message = err instanceof Error ? err.message : String(err);
     // Nothing was loaded or rejected, so the run accounts for no rows; the
     // message says how many were read before it failed.
@@ -179,7 +193,7 @@ export async function ingestStaged(
 
 async function cleanUp(wh: Warehouse): Promise<void> {
   await dropValidation(wh);
-  for (const t of ["_ranges", "_stored", "_existing"]) await wh.run(`DROP TABLE IF EXISTS ${t}`);
+  for (const t of ["_stored", "_existing"]) await wh.run(`DROP TABLE IF EXISTS ${t}`);
   await dropStage(wh);
 }
 
@@ -201,23 +215,24 @@ async function checkOrds(wh: Warehouse): Promise<void> {
 async function storeWinners(
   wh: Warehouse,
   run_id: string,
+  win: number,
 ): Promise<{ loaded: number; same: number; replaced: number }> {
-  // The stored candles in the time range the batch covers for each series:
-  // none on a first load, or when only newer candles arrive.
-  await wh.run(`CREATE OR REPLACE TEMP TABLE _ranges AS
-    SELECT sid, exchange, symbol, timeframe, count(*) AS n,
-           epoch_ms(min(ts_ms)::BIGINT) AS lo, epoch_ms(max(ts_ms)::BIGINT) AS hi
-    FROM _win GROUP BY ALL`);
+  // The stored candles in the time range the batch covers for each series
+  // (`_summary`, from validation): none on a first load, or when only newer
+  // candles arrive.
   await wh.run(`CREATE OR REPLACE TEMP TABLE _stored AS
     SELECT r.sid, epoch_ms(o.ts)::DOUBLE AS ts_ms, o.ts, o.open, o.high, o.low, o.close, o.volume,
            o.run_id
-    FROM ohlcv o JOIN _ranges r
+    FROM ohlcv o
+    JOIN (SELECT sid, exchange, symbol, timeframe, epoch_ms(lo::BIGINT) AS lo,
+                 epoch_ms(hi::BIGINT) AS hi
+          FROM _summary JOIN _stage_series USING (sid)
+          WHERE abs(lo) < 8.64e15 AND abs(hi) < 8.64e15) r
       ON o.exchange = r.exchange AND o.symbol = r.symbol AND o.timeframe = r.timeframe
      AND o.ts BETWEEN r.lo AND r.hi`);
-  const c = await wh.one<Record<string, number | null>>(
-    `SELECT (SELECT sum(n) FROM _ranges) AS win, (SELECT count(*) FROM _stored) AS stored`,
+  const stored = Number(
+    (await wh.one<{ n: number }>("SELECT count(*) AS n FROM _stored"))?.n ?? 0,
   );
-  const win = Number(c?.win ?? 0), stored = Number(c?.stored ?? 0);
   const insert =
     `INSERT INTO ohlcv (exchange, symbol, timeframe, ts, open, high, low, close, volume, run_id)
      SELECT exchange, symbol, timeframe, epoch_ms(ts_ms::BIGINT), open, high, low, close, volume, $run

@@ -5,13 +5,18 @@
  * @module
  */
 import type { Fold } from "./evaluation/folds.ts";
+import type { MetricRow } from "./evaluation/score.ts";
+import { REGIMES } from "./evaluation/regimes.ts";
 import type { ModelSummary, Verdict } from "./promotion.ts";
 import type { ModelArtifact } from "./registry.ts";
+import type { VolSummary } from "./volatility.ts";
 
 const DESCRIPTIONS: Record<string, string> = {
   naive: "No change: the forecast log return is 0 at every horizon (the price stays where it is).",
   drift: "Drift: the mean log return of the training window, per horizon.",
   xgboost: "XGBoost (ml-xgboost, `hist`), one booster per horizon, on the causal `core` features.",
+  "seed-reference":
+    "The seed project's setup, for reference: XGBoost on lagged closes and calendar, predicting the price level. Never promoted.",
 };
 
 /**
@@ -24,7 +29,16 @@ const DESCRIPTIONS: Record<string, string> = {
  */
 export function modelCard(
   a: ModelArtifact,
-  ctx: { summaries: ModelSummary[]; verdict: Verdict; suspect: boolean; folds: Fold[] },
+  ctx: {
+    summaries: ModelSummary[];
+    verdict: Verdict;
+    suspect: boolean;
+    folds: Fold[];
+    /** This model's metric rows; the volatility-regime ones are shown (see `regimes.ts`). */
+    regimes?: readonly MetricRow[];
+    /** The series' volatility models on the same folds (see `volatility.ts`). */
+    volatility?: readonly VolSummary[];
+  },
 ): string {
   const f = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
@@ -64,8 +78,67 @@ ${
     ).join("\n")
   }
 
+${
+    ctx.summaries.some((s) => s.model === "seed-reference")
+      ? "\n`seed-reference` is the seed project's setup (XGBoost on lagged price levels and calendar), scored on the first, middle and last horizons; trees cannot extrapolate a price they have not seen. Never promoted.\n"
+      : ""
+  }
 **Champion decision**: ${ctx.verdict.champion} — ${ctx.verdict.reason}.
-
+${regimeSection(ctx.regimes ?? [])}${volatilitySection(ctx.volatility ?? [])}
 Not financial advice.
+`;
+}
+
+const fmt = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
+
+/** Interval coverage and width per volatility regime (overall rows), or nothing. */
+function regimeSection(rows: readonly MetricRow[]): string {
+  const v = (m: string) =>
+    rows.find((r) => r.fold === null && r.horizon === null && r.metric === m)?.value ?? NaN;
+  if (!Number.isFinite(v("coverage_80_vol_low"))) return "";
+  const pct = (x: number) => `${fmt(x * 100, 1)}%`;
+  const line = (name: string, suffix: string, n: number) =>
+    `| ${name} | ${Number.isFinite(n) ? Math.round(n) : "n/a"} | ${
+      pct(v(`coverage_50${suffix}`))
+    } | ${pct(v(`coverage_80${suffix}`))} | ${pct(v(`coverage_95${suffix}`))} | ${
+      pct(v(`width_80${suffix}`))
+    } |`;
+  return `
+## Intervals by volatility regime
+
+Test origins split into terciles of their forecast volatility (EWMA σ), with thresholds fitted on
+the candles before each test block. Coverage should be near nominal in every regime; width is a
+fraction of the origin price (mean over horizons).
+
+| regime | origins per horizon | 50% coverage | 80% coverage | 95% coverage | 80% width |
+| --- | --- | --- | --- | --- | --- |
+| all | ${fmt(v("n"), 0)} | ${pct(v("coverage_50"))} | ${pct(v("coverage_80"))} | ${
+    pct(v("coverage_95"))
+  } | ${pct(v("width_80"))} |
+${REGIMES.map((r) => line(r, `_vol_${r}`, v(`n_vol_${r}`))).join("\n")}
+`;
+}
+
+/** The series' volatility forecasters on the same folds, or nothing. */
+function volatilitySection(vol: readonly VolSummary[]): string {
+  if (vol.length === 0) return "";
+  return `
+## Volatility forecasts on the same folds
+
+Target: the realized volatility of the next h candles. HAR and XGBoost, fitted to realized
+volatility (its mean), are calibrated by a variance scale fitted inside each fold's training
+window; EWMA and the unconditional variance are used as they are. QLIKE: lower is better; ratios
+below 1 beat the reference. vol:xgboost runs on the first, middle and last horizons only: compare
+it by its ratios.
+
+| model | QLIKE | QLIKE before calibration | vs EWMA | vs unconditional | RMSE of vol |
+| --- | --- | --- | --- | --- | --- |
+${
+    vol.map((s) =>
+      `| ${s.model} | ${fmt(s.qlike, 4)} | ${fmt(s.qlikeRaw, 4)} | ${fmt(s.qlikeVsEwma)} | ${
+        fmt(s.qlikeVsUnconditional)
+      } | ${fmt(s.rmseVol, 5)} |`
+    ).join("\n")
+  }
 `;
 }

@@ -7,6 +7,8 @@
  * 70–90% out of sample. A return model that looks too good — MASE below
  * 0.98 or directional accuracy above 0.55 — is flagged as a leakage suspect
  * and never promoted: on crypto returns that is what leakage looks like.
+ * Reference rows (the seed's setup, `seed-reference`) are shown beside the
+ * others and never promoted.
  *
  * @module
  */
@@ -28,6 +30,9 @@ export interface Verdict {
   suspects: string[];
 }
 
+/** Models evaluated for comparison only: never champion, whatever their figures. */
+export const NEVER_PROMOTED: ReadonlySet<string> = new Set(["seed-reference"]);
+
 /** True when a return model's figures look too good to be honest. */
 export function leakageSuspect(s: ModelSummary): boolean {
   return s.mase < 0.98 || s.dirAcc > 0.55;
@@ -44,11 +49,13 @@ export function leakageSuspect(s: ModelSummary): boolean {
  */
 export function decideChampion(summaries: readonly ModelSummary[]): Verdict {
   const f = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
-  const suspects = summaries.filter((s) => s.model !== "naive" && leakageSuspect(s)).map((s) =>
-    s.model
-  );
+  const suspects = summaries.filter((s) =>
+    s.model !== "naive" && !NEVER_PROMOTED.has(s.model) && leakageSuspect(s)
+  ).map((s) => s.model);
   const winners = summaries
-    .filter((s) => s.model !== "naive" && !suspects.includes(s.model))
+    .filter((s) =>
+      s.model !== "naive" && !suspects.includes(s.model) && !NEVER_PROMOTED.has(s.model)
+    )
     .filter((s) =>
       s.mase < 1 && s.dmStat1 < 0 && s.dmP1 < 0.05 && s.coverage80 >= 0.7 && s.coverage80 <= 0.9
     )
@@ -64,7 +71,8 @@ export function decideChampion(summaries: readonly ModelSummary[]): Verdict {
   }
   const others = summaries.filter((s) => s.model !== "naive").map((s) =>
     `${s.model} MASE ${f(s.mase)} (DM p ${f(s.dmP1)} at h=1)` +
-    (suspects.includes(s.model) ? " flagged as a leakage suspect" : "")
+    (suspects.includes(s.model) ? " flagged as a leakage suspect" : "") +
+    (NEVER_PROMOTED.has(s.model) ? " (reference, never promoted)" : "")
   );
   return {
     champion: "naive",

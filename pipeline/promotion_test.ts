@@ -52,3 +52,15 @@ Deno.test("decideChampion() refuses a model whose intervals are miscalibrated", 
     "naive",
   );
 });
+
+Deno.test("decideChampion() never promotes the seed reference, whatever its figures", () => {
+  const seed = xgb({ model: "seed-reference", mase: 0.985, dmP1: 0.01, dmStat1: -2.6 });
+  const v = decideChampion([naive, xgb({}), seed]);
+  assert.equal(v.champion, "naive");
+  // A reference is not judged as a candidate: not a leakage suspect either.
+  assert.deepEqual(decideChampion([naive, { ...seed, dirAcc: 0.6 }]).suspects, []);
+  assert.match(v.reason, /seed-reference MASE 0\.985 .*\(reference, never promoted\)/);
+  // Beside a real winner, the winner is champion, not the reference.
+  const better = xgb({ mase: 0.99, dmP1: 0.01, dmStat1: -2.6 });
+  assert.equal(decideChampion([naive, seed, better]).champion, "xgboost");
+});

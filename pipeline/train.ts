@@ -26,6 +26,16 @@ import { decideChampion, leakageSuspect, type ModelSummary } from "./promotion.t
 import { type ModelArtifact, registerVersion, type SeriesKey, setAlias } from "./registry.ts";
 import { modelCard } from "./card.ts";
 import { XgbPool } from "./models/pool.ts";
+import { regimeRows } from "./evaluation/regimes.ts";
+import {
+  SEED_PARAMS,
+  SEED_REFERENCE,
+  seedLags,
+  seedReferenceWalkForward,
+} from "./evaluation/seed_reference.ts";
+import { spanHorizons } from "./evaluation/volatility.ts";
+import { evaluateVolatility, volSummaries } from "./volatility.ts";
+import { priceBacktestRows, recordEvaluationRun, summaryOf, volBacktestRows } from "./eval_runs.ts";
 import { DEFAULT_XGB_PARAMS, type XgbParams } from "./models/xgboost.ts";
 
 /** A series too short to evaluate honestly; callers may skip it. */
@@ -102,7 +112,8 @@ export async function trainSeries(
     horizons.map((h) => [h, forwardLogReturns(frame.ts, frame.close, h, step)]),
   );
   const lambda = ewmaLambda(tf);
-  const sigma = ewmaVolatility(frame.x.map((r) => r[0]), { lambda });
+  const returns = frame.x.map((r) => r[0]);
+  const sigma = ewmaVolatility(returns, { lambda });
   const folds = makeFolds(frame.ts[0], frame.ts[frame.ts.length - 1], {
     k: options.folds ?? 4,
     step,
@@ -116,6 +127,7 @@ export async function trainSeries(
   const pool = options.pool ?? new XgbPool();
   const setup: EvalSetup = { frame, targets, sigma, horizons, folds, step, pool, params };
   const results = new Map<ModelKind, Awaited<ReturnType<typeof walkForward>>>();
+  let extra;
   try {
     for (const kind of KINDS) {
       const k0 = performance.now();
@@ -126,6 +138,17 @@ export async function trainSeries(
         } s`,
       );
     }
+    // Evaluation-only rows on the same folds: the seed's setup and the volatility models.
+    const e0 = performance.now();
+    extra = await Promise.all([
+      seedReferenceWalkForward(setup),
+      evaluateVolatility({ ...setup, returns, tf, lambda, seed }),
+    ]);
+    options.log?.(
+      `  ${series.symbol} ${tf} seed-reference + volatility models in ${
+        ((performance.now() - e0) / 1000).toFixed(1)
+      } s`,
+    );
   } finally {
     if (ownPool) pool.close();
   }
@@ -133,7 +156,10 @@ export async function trainSeries(
   const metrics = new Map<ModelKind, MetricRow[]>();
   const summaries: ModelSummary[] = [];
   for (const kind of KINDS) {
-    const rows = scorePoints(results.get(kind)!.points, naivePoints);
+    const rows = [
+      ...scorePoints(results.get(kind)!.points, naivePoints),
+      ...regimeRows(results.get(kind)!.points, { sigma, ts: frame.ts, folds }),
+    ];
     metrics.set(kind, rows);
     const overall = (m: string, h: number | null = null) =>
       rows.find((r) => r.fold === null && r.horizon === h && r.metric === m)?.value ?? NaN;
@@ -146,6 +172,12 @@ export async function trainSeries(
       dmStat1: overall("dm_stat", horizons[0]),
     });
   }
+  const [seedPoints, vol] = extra;
+  const seedRows = [
+    ...scorePoints(seedPoints, naivePoints),
+    ...regimeRows(seedPoints, { sigma, ts: frame.ts, folds }),
+  ];
+  summaries.push(summaryOf(SEED_REFERENCE, seedRows, horizons[0]));
   const verdict = decideChampion(summaries);
   const fingerprint = await dataFingerprint(wh, series);
   const featureHash = await featureSetHash(tf, signals);
@@ -230,9 +262,43 @@ export async function trainSeries(
         verdict,
         suspect: kind !== "naive" && leakageSuspect(summary),
         folds,
+        regimes: metrics.get(kind),
+        volatility: volSummaries(vol),
       });
       const v = await registerVersion(wh, options.modelsDir, artifact, card);
       versions[kind] = v.version_id;
+    }
+    const meta = {
+      seed,
+      data: fingerprint,
+      code,
+      started: Date.parse(started),
+      durationMs: duration,
+    };
+    await recordEvaluationRun(wh, series, {
+      model: SEED_REFERENCE,
+      params: {
+        ...SEED_PARAMS,
+        seed,
+        lags: seedLags(horizons),
+        features: "closes at t..t-(lags-1), hour, weekday",
+      },
+      horizons: spanHorizons(horizons),
+      rows: seedRows,
+      backtest: priceBacktestRows(seedPoints, frame, step),
+    }, meta);
+    const volRows = spanHorizons(horizons);
+    for (const v of vol) {
+      await recordEvaluationRun(wh, series, {
+        model: v.model,
+        params: v.params,
+        horizons: v.horizons,
+        rows: v.rows,
+        // Backtest rows at the first, middle and last horizons only (all are scored): a
+        // row per origin and horizon would triple the table for hourly series.
+        backtest: volBacktestRows(v.points.filter((p) => volRows.includes(p.h)), frame, step),
+        featureSet: v.model === "vol:xgboost" ? { name: featureSet, hash: featureHash } : undefined,
+      }, meta);
     }
     await recordJudgements(wh, series, judgements, {
       started: Date.parse(started),

@@ -31,26 +31,76 @@ Deno.test({
     const models = join(dir, "models");
     const r = await trainSeries(wh, SERIES, { modelsDir: models, ...OPTS });
     const runs = await wh.rows<
-      { model: string; status: string; feature_set_hash: string; data_fingerprint: string }
+      {
+        model: string;
+        status: string;
+        feature_set_hash: string | null;
+        data_fingerprint: string;
+        versioned: boolean;
+      }
     >(
-      "SELECT model, status, feature_set_hash, data_fingerprint FROM model_runs ORDER BY model",
+      `SELECT model, status, feature_set_hash, data_fingerprint,
+              run_id IN (SELECT run_id FROM model_versions) AS versioned
+       FROM model_runs ORDER BY model`,
     );
-    assert.deepEqual(runs.map((x) => x.model), ["drift", "naive", "xgboost"]);
+    // The return models, and the evaluation-only rows: the seed's setup and the volatility models.
+    assert.deepEqual(runs.map((x) => x.model), [
+      "drift",
+      "naive",
+      "seed-reference",
+      "vol:ewma",
+      "vol:har",
+      "vol:unconditional",
+      "vol:xgboost",
+      "xgboost",
+    ]);
+    assert.deepEqual(
+      runs.filter((x) => x.versioned).map((x) => x.model),
+      ["drift", "naive", "xgboost"],
+    );
+    assert.ok(runs.every((x) => x.status === "ok" && x.data_fingerprint));
     assert.ok(
-      runs.every((x) =>
-        x.status === "ok" && x.feature_set_hash.length === 64 && x.data_fingerprint
+      runs.filter((x) => x.versioned || x.model === "vol:xgboost").every((x) =>
+        x.feature_set_hash?.length === 64
       ),
     );
     const folds = await wh.rows<{ model: string; folds: number; hs: number }>(
       `SELECT model, count(DISTINCT fold) AS folds, count(DISTINCT horizon) AS hs FROM backtest_predictions
        JOIN model_runs USING (run_id) GROUP BY model ORDER BY model`,
     );
-    assert.deepEqual(folds.map((f) => [f.folds, f.hs]), [[3, 2], [3, 2], [3, 2]]);
-    // The baseline and the challenger were scored on the same origins.
+    assert.deepEqual(folds.map((f) => [f.folds, f.hs]), runs.map(() => [3, 2]));
+    // The baseline, the challenger and the seed reference were scored on the same origins.
     const origins = await wh.rows<{ n: number }>(
-      `SELECT count(DISTINCT (origin_ts, horizon)) AS n FROM backtest_predictions JOIN model_runs USING (run_id) GROUP BY model`,
+      `SELECT count(DISTINCT (origin_ts, horizon)) AS n FROM backtest_predictions JOIN model_runs USING (run_id)
+       WHERE model NOT LIKE 'vol:%' GROUP BY model`,
     );
+    assert.equal(origins.length, 4);
     assert.equal(new Set(origins.map((o) => o.n)).size, 1);
+    // Volatility rows: y is the realized volatility, yhat a positive forecast, no interval.
+    const vol = await wh.one<{ n: number; bad: number }>(
+      `SELECT count(*)::INTEGER AS n,
+              count(*) FILTER (WHERE NOT (yhat > 0 AND y > 0) OR lower IS NOT NULL
+                OR level IS NOT NULL)::INTEGER AS bad
+       FROM backtest_predictions JOIN model_runs USING (run_id) WHERE model LIKE 'vol:%'`,
+    );
+    assert.ok(vol!.n > 100 && vol!.bad === 0, JSON.stringify(vol));
+    // Regime coverage for the return models, volatility losses for the volatility models.
+    const named = await wh.rows<{ model: string; metric: string }>(
+      `SELECT DISTINCT model, metric FROM run_metrics JOIN model_runs USING (run_id)
+       WHERE fold IS NULL AND horizon IS NULL
+         AND metric IN ('coverage_80_vol_low', 'coverage_80_vol_high', 'width_80_vol_mid', 'qlike',
+                        'qlike_vs_ewma')
+       ORDER BY model, metric`,
+    );
+    for (const m of ["drift", "naive", "seed-reference", "xgboost"]) {
+      assert.equal(named.filter((x) => x.model === m).length, 3, m);
+    }
+    for (const m of ["vol:ewma", "vol:har", "vol:unconditional", "vol:xgboost"]) {
+      assert.deepEqual(named.filter((x) => x.model === m).map((x) => x.metric), [
+        "qlike",
+        "qlike_vs_ewma",
+      ]);
+    }
     const mase = await wh.one<{ v: number }>(
       `SELECT value AS v FROM run_metrics JOIN model_runs USING (run_id)
        WHERE model = 'naive' AND fold IS NULL AND horizon IS NULL AND metric = 'mase'`,
@@ -69,7 +119,11 @@ Deno.test({
         Array.from(d, (b) => b.toString(16).padStart(2, "0")).join(""),
         v.artifact_sha256,
       );
-      assert.match(await Deno.readTextFile(v.card_path), /Walk-forward evaluation/);
+      const card = await Deno.readTextFile(v.card_path);
+      assert.match(card, /Walk-forward evaluation/);
+      assert.match(card, /\| seed-reference \|/);
+      assert.match(card, /## Intervals by volatility regime[^]*\| high \|/);
+      assert.match(card, /## Volatility forecasts on the same folds[^]*\| vol:har \|/);
     }
     const champ = await wh.one<{ version_id: string; reason: string }>(
       "SELECT version_id, reason FROM current_aliases WHERE alias = 'champion'",

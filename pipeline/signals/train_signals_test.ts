@@ -40,7 +40,12 @@ Deno.test({
     assert.deepEqual(runs.map((x) => [x.model, x.feature_set]), [
       ["drift", withSignals],
       ["naive", withSignals],
+      ["seed-reference", null],
       [`signal:${SAMPLE_SIGNAL_SOURCE}:value`, "signals-v1"],
+      ["vol:ewma", null],
+      ["vol:har", null],
+      ["vol:unconditional", null],
+      ["vol:xgboost", withSignals],
       ["xgboost", withSignals],
     ]);
     // Judged on the same folds and origins as the models: its n is the naive model's

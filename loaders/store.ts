@@ -135,11 +135,11 @@ export async function ingestStaged(
   const started = new Date().toISOString();
   const exchanges = options.exchanges.join(",");
   let rows_read = options.rowsRead;
-  const memory = await wh.one<{ m: string }>("SELECT current_setting('memory_limit') AS m");
+  // A bounded budget: past it DuckDB spills to the warehouse's temp directory
+  // (beside its file), so memory stays flat as files grow. An in-memory
+  // warehouse has no such directory and keeps its setting.
+  const restore = wh.path === ":memory:" ? undefined : await lowerMemoryLimit(wh);
   try {
-    // A bounded budget: past it DuckDB spills the stage to the warehouse's
-    // temp directory (beside its file), so memory stays flat as files grow.
-    await wh.run(`SET memory_limit = '${INGEST_MEMORY_LIMIT}'`);
     await createStage(wh);
     for (const stage of stagers) {
       const ord = await stagedRows(wh);
@@ -169,11 +169,11 @@ export async function ingestStaged(
       return result;
     });
     await cleanUp(wh);
-    await wh.run("SET memory_limit = $m", { m: memory!.m });
+    await restore?.();
     return result;
   } catch (err) {
     await cleanUp(wh).catch(() => {});
-    await wh.run("SET memory_limit = $m", { m: memory!.m }).catch(() => {});
+    await restore?.().catch(() => {});
     const message = err instanceof Error ? err.message : String(err);
     // Nothing was loaded or rejected, so the run accounts for no rows; the
     // message says how many were read before it failed.
@@ -189,6 +189,38 @@ export async function ingestStaged(
     await recordRun(wh, failed, source, exchanges, started, options.params).catch(() => {});
     throw err;
   }
+}
+
+/**
+ * Lowers DuckDB's memory limit to {@link INGEST_MEMORY_LIMIT} (never raises
+ * it) and returns how to put it back: RESET when it was the default, else
+ * the value DuckDB reported, which it prints cut to 0.1 of a unit (so the
+ * middle of that step is restored, within 2% from 1 GiB up).
+ */
+async function lowerMemoryLimit(wh: Warehouse): Promise<() => Promise<void>> {
+  const get = async () =>
+    (await wh.one<{ m: string }>("SELECT current_setting('memory_limit') AS m"))!.m;
+  const current = await get();
+  await wh.run("RESET memory_limit");
+  const isDefault = current === await get();
+  const shown = bytesOf(current);
+  const step = shown > 0 ? bytesOf(current.replace(/[0-9.]+/, "0.05")) : 0;
+  const restore = isDefault
+    ? () => wh.run("RESET memory_limit")
+    : () => wh.run("SET memory_limit = $m", { m: `${Math.round(shown + step)} bytes` });
+  await wh.run("SET memory_limit = $m", {
+    m: shown < bytesOf(INGEST_MEMORY_LIMIT) ? current : INGEST_MEMORY_LIMIT,
+  });
+  return restore;
+}
+
+/** Bytes in a DuckDB size such as `128MB`, `18.8 GiB` or `512 bytes`. */
+export function bytesOf(size: string): number {
+  const m = /^\s*([0-9.]+)\s*([KMGT]?i?B|bytes)?\s*$/i.exec(size);
+  if (!m) return NaN;
+  const unit = (m[2] ?? "B").toUpperCase();
+  const power = "BKMGT".indexOf(unit === "BYTES" ? "B" : unit[0]);
+  return Number(m[1]) * (unit.includes("I") ? 1024 : 1000) ** power;
 }
 
 async function cleanUp(wh: Warehouse): Promise<void> {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { openWarehouse } from "../warehouse/db.ts";
-import { ingestSeries } from "./store.ts";
+import { bytesOf, ingestSeries } from "./store.ts";
 import type { SourcedCandle } from "./validate.ts";
 
 const H = 3_600_000;
@@ -236,4 +236,30 @@ Deno.test("ingest keeps one row per candle over any sequence of runs; the newest
     { numRuns: 40 },
   );
   wh.close();
+});
+
+Deno.test("ingestSeries() on a file warehouse ingests under its memory budget and restores the setting", async () => {
+  const dir = await Deno.makeTempDir();
+  const wh = await openWarehouse(`${dir}/w.duckdb`);
+  const limit = async () =>
+    (await wh.one<{ m: string }>("SELECT current_setting('memory_limit') AS m"))!.m;
+  const before = await limit();
+  const r = await ingestSeries(wh, "t", series([candle(0), candle(1)]), { now: NOW });
+  assert.equal(r.rows_loaded, 2);
+  assert.equal(await limit(), before, "the default is back exactly");
+  await wh.run("SET memory_limit = '3GB'");
+  await assert.rejects(() =>
+    ingestSeries(wh, "t", [{ ...series([])[0], timeframe: "7s" as "1h" }], { now: NOW })
+  );
+  const after = bytesOf(await limit());
+  assert.ok(Math.abs(after - 3e9) < 0.05 * 3e9, `a set limit is back after a failed run: ${after}`);
+  wh.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("bytesOf() reads DuckDB sizes", () => {
+  assert.equal(bytesOf("128MB"), 128e6);
+  assert.equal(bytesOf("18.8 GiB"), 18.8 * 1024 ** 3);
+  assert.equal(bytesOf("512 bytes"), 512);
+  assert.ok(Number.isNaN(bytesOf("lots")));
 });

@@ -94,7 +94,8 @@ export async function seriesId(
 /**
  * Appends JS rows to `_stage` (and their refs to `_stage_refs`) through
  * appenders, from `ordBase` on; returns the next free `ord`. Values that are
- * not numbers are staged as NULL, so SQL rejects them as "not a number".
+ * not numbers are staged as NULL, so SQL rejects them as "not a number";
+ * times are rounded to the millisecond.
  */
 export async function appendSeries(
   wh: Warehouse,
@@ -110,7 +111,10 @@ export async function appendSeries(
     series.forEach((s, i) => {
       for (const c of s.rows) {
         a.appendInteger(sids[i]);
-        for (const v of [c.ts, c.open, c.high, c.low, c.close, c.volume]) {
+        // Times are kept to the millisecond, as stored: two rows for the same
+        // stored candle are the same candle.
+        const ts = typeof c.ts === "number" ? Math.round(c.ts) : c.ts;
+        for (const v of [ts, c.open, c.high, c.low, c.close, c.volume]) {
           if (typeof v === "number") a.appendDouble(v);
           else a.appendNull();
         }

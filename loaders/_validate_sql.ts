@@ -125,7 +125,8 @@ export async function validateStage(
   // candles to compare with).
   await wh.run(`CREATE OR REPLACE TEMP TABLE _summary AS
     SELECT sid, count(*) AS staged,
-           min(ts_ms) FILTER (WHERE isfinite(ts_ms)) AS lo, max(ts_ms) FILTER (WHERE isfinite(ts_ms)) AS hi
+           min(ts_ms) FILTER (WHERE abs(ts_ms) < 8.64e15) AS lo,
+           max(ts_ms) FILTER (WHERE abs(ts_ms) < 8.64e15) AS hi
     FROM _stage GROUP BY sid`);
   // One streaming pass: whether each series' times are strictly monotonic
   // (all up or all down) within one contiguous run, so no candle repeats; it

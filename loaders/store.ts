@@ -258,8 +258,7 @@ async function storeWinners(
     FROM ohlcv o
     JOIN (SELECT sid, exchange, symbol, timeframe, epoch_ms(lo::BIGINT) AS lo,
                  epoch_ms(hi::BIGINT) AS hi
-          FROM _summary JOIN _stage_series USING (sid)
-          WHERE abs(lo) < 8.64e15 AND abs(hi) < 8.64e15) r
+          FROM _summary JOIN _stage_series USING (sid) WHERE lo IS NOT NULL) r
       ON o.exchange = r.exchange AND o.symbol = r.symbol AND o.timeframe = r.timeframe
      AND o.ts BETWEEN r.lo AND r.hi`);
   const stored = Number(

@@ -263,3 +263,30 @@ Deno.test("bytesOf() reads DuckDB sizes", () => {
   assert.equal(bytesOf("512 bytes"), 512);
   assert.ok(Number.isNaN(bytesOf("lots")));
 });
+
+Deno.test("ingestSeries() keeps one row per stored candle when times differ below the millisecond", async () => {
+  const wh = await openWarehouse(":memory:");
+  const W = 7 * 24 * H, t = Date.UTC(2024, 0, 1);
+  const week = (ts: number, close: number) => ({
+    ts,
+    open: 100,
+    high: 110,
+    low: 90,
+    close,
+    volume: 1,
+    ref: `w${ts}`,
+  });
+  const input = (
+    rows: SourcedCandle[],
+  ) => [{ exchange: "x", symbol: "A/B", timeframe: "1w" as const, rows }];
+  await ingestSeries(wh, "t", input([week(t + 0.4, 101), week(t + W, 101)]), { now: t + 10 * W });
+  const r = await ingestSeries(wh, "t", input([week(t, 102), week(t + W - 0.3, 101)]), {
+    now: t + 10 * W,
+  });
+  assert.deepEqual([r.rows_loaded, r.rows_duplicate], [1, 1], "replaced, and identical");
+  const rows = await wh.rows<{ n: number; close: number }>(
+    "SELECT count(*) AS n, max(close) AS close FROM ohlcv GROUP BY ts ORDER BY ts",
+  );
+  assert.deepEqual(rows.map((x) => [x.n, x.close]), [[1, 102], [1, 101]]);
+  wh.close();
+});

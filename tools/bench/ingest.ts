@@ -4,7 +4,9 @@
  * against DuckDB's own `read_csv` into a plain table, side by side. Each load
  * runs in its own subprocess, which reports its time and peak RSS (`VmHWM`);
  * ours also runs on a 1M-row dump to show that memory does not grow with the
- * file.
+ * file (the ingest works within `INGEST_MEMORY_LIMIT`, spilling past it).
+ *
+ * Run alone: `deno task bench ingest` (or `deno run -A tools/bench/ingest.ts`).
  *
  * @module
  */

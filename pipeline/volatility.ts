@@ -10,7 +10,7 @@
  * - `vol:har` — HAR: OLS of the target on trailing volatility over 1/5/22
  *   days (1/24/168 hours), see `evaluation/har.ts`.
  * - `vol:xgboost` — XGBoost on the `core` features predicting the target
- *   (depth 3, 30 rounds at eta 0.2); on three horizons only (the first,
+ *   (depth 3, 20 rounds at eta 0.3); on three horizons only (the first,
  *   middle and last: `spanHorizons`) to keep training time small — its
  *   overall figures average those three.
  *
@@ -65,12 +65,12 @@ export type VolModel = (typeof VOL_MODELS)[number];
 export const VOL_XGB_PARAMS: Omit<XgbParams, "seed" | "base_score"> = {
   objective: "reg:linear",
   max_depth: 3,
-  eta: 0.2,
+  eta: 0.3,
   subsample: 0.8,
   colsample_bytree: 0.8,
   min_child_weight: 50,
   lambda: 1,
-  iterations: 30,
+  iterations: 20,
   tree_method: "hist",
 };
 

@@ -74,27 +74,42 @@ export function regimeRows(
   const thresholds = new Map(
     options.folds.map((f) => [f.fold, regimeThresholds(options.sigma, options.ts, f.testStart)]),
   );
-  const groups = new Map<string, { p: BacktestPoint; regime: Regime }[]>();
-  const add = (k: string, v: { p: BacktestPoint; regime: Regime }) => {
-    const g = groups.get(k);
-    if (g) g.push(v);
-    else groups.set(k, [v]);
+  // One pass over the points; each adds to its fold's group and to the pooled one.
+  const groups = new Map<string, Tally>();
+  const tally = (fold: number | null, h: number) => {
+    const k = `${fold}|${h}`;
+    let t = groups.get(k);
+    if (!t) groups.set(k, t = { fold, h, n: [0, 0, 0], hit: [], width: [], all: [0, 0, 0] });
+    return t;
   };
+  let last: BacktestPoint | undefined, own: Tally | undefined, pooled: Tally | undefined;
   for (const p of points) {
     const th = thresholds.get(p.fold);
     if (!th) throw new RangeError(`Backtest point in unknown fold ${p.fold}`);
-    const v = { p, regime: regimeOf(options.sigma[p.origin], th) };
-    add(`${p.fold}|${p.h}`, v);
-    add(`null|${p.h}`, v);
+    if (!last || last.fold !== p.fold || last.h !== p.h) {
+      own = tally(p.fold, p.h);
+      pooled = tally(null, p.h);
+    }
+    last = p;
+    const r = REGIMES.indexOf(regimeOf(options.sigma[p.origin], th));
+    for (const t of [own!, pooled!]) t.n[r]++;
+    LEVEL_NAMES.forEach(([l], k) => {
+      const half = p.half[l];
+      const lo = p.yhat - half, hi = p.yhat + half;
+      const w = Math.exp(hi) - Math.exp(lo), hit = p.y >= lo && p.y <= hi ? 1 : 0;
+      for (const t of [own!, pooled!]) {
+        t.hit[3 * r + k] = (t.hit[3 * r + k] ?? 0) + hit;
+        t.width[3 * r + k] = (t.width[3 * r + k] ?? 0) + w;
+        t.all[k] += w;
+      }
+    });
   }
   const rows: MetricRow[] = [];
   const perHorizon = new Map<string, number[]>();
-  for (const [k, g] of groups) {
-    const [foldS, hS] = k.split("|");
-    const fold = foldS === "null" ? null : Number(foldS);
-    for (const [metric, value] of Object.entries(metricsOf(g))) {
-      rows.push({ fold, horizon: Number(hS), metric, value });
-      if (fold === null) {
+  for (const t of groups.values()) {
+    for (const [metric, value] of Object.entries(metricsOf(t))) {
+      rows.push({ fold: t.fold, horizon: t.h, metric, value });
+      if (t.fold === null) {
         const list = perHorizon.get(metric) ?? [];
         list.push(value);
         perHorizon.set(metric, list);
@@ -107,34 +122,30 @@ export function regimeRows(
   return rows;
 }
 
-function metricsOf(g: { p: BacktestPoint; regime: Regime }[]): Record<string, number> {
-  // One pass: counts, hits and width sums per regime and level.
-  const acc = new Map(REGIMES.map((r) => [r, { n: 0, hit: [0, 0, 0], width: [0, 0, 0] }]));
-  const all = { n: 0, width: [0, 0, 0] };
-  for (const { p, regime } of g) {
-    const a = acc.get(regime)!;
-    a.n++;
-    all.n++;
-    LEVEL_NAMES.forEach(([l], k) => {
-      const lo = p.yhat - p.half[l], hi = p.yhat + p.half[l];
-      const w = Math.exp(hi) - Math.exp(lo);
-      if (p.y >= lo && p.y <= hi) a.hit[k]++;
-      a.width[k] += w;
-      all.width[k] += w;
-    });
-  }
-  const ratio = (x: number, n: number) => (n ? x / n : NaN);
+/** Counts per regime, hits and width sums per (regime, level) at 3·regime + level. */
+interface Tally {
+  fold: number | null;
+  h: number;
+  n: number[];
+  hit: number[];
+  width: number[];
+  /** Width sums per level over every regime. */
+  all: number[];
+}
+
+function metricsOf(t: Tally): Record<string, number> {
+  const ratio = (x: number | undefined, n: number) => (n ? (x ?? 0) / n : NaN);
+  const total = t.n[0] + t.n[1] + t.n[2];
   const out: Record<string, number> = {
-    width_50: ratio(all.width[0], all.n),
-    width_95: ratio(all.width[2], all.n),
+    width_50: ratio(t.all[0], total),
+    width_95: ratio(t.all[2], total),
   };
-  for (const r of REGIMES) {
-    const a = acc.get(r)!;
-    out[`n_vol_${r}`] = a.n;
+  REGIMES.forEach((r, i) => {
+    out[`n_vol_${r}`] = t.n[i];
     LEVEL_NAMES.forEach(([, name], k) => {
-      out[`coverage_${name}_vol_${r}`] = ratio(a.hit[k], a.n);
-      out[`width_${name}_vol_${r}`] = ratio(a.width[k], a.n);
+      out[`coverage_${name}_vol_${r}`] = ratio(t.hit[3 * i + k], t.n[i]);
+      out[`width_${name}_vol_${r}`] = ratio(t.width[3 * i + k], t.n[i]);
     });
-  }
+  });
   return out;
 }

@@ -27,9 +27,9 @@ export const SEED_REFERENCE = "seed-reference";
 
 /**
  * XGBoost's defaults as the seed used them (depth 6, eta 0.3, no minimum
- * child weight), with 20 rounds instead of 100 to keep training time small
- * (at eta 0.3, 0.7²⁰ < 0.001: the fit has converged). `base_score` is set
- * per fit to the mean training price.
+ * child weight), with 12 rounds instead of 100 to keep training time small
+ * (at eta 0.3, 0.7¹² ≈ 1.4% of the initial error is left: close enough to
+ * converged). `base_score` is set per fit to the mean training price.
  */
 export const SEED_PARAMS: Omit<XgbParams, "seed" | "base_score"> = {
   objective: "reg:linear",
@@ -39,7 +39,7 @@ export const SEED_PARAMS: Omit<XgbParams, "seed" | "base_score"> = {
   colsample_bytree: 1,
   min_child_weight: 1,
   lambda: 1,
-  iterations: 20,
+  iterations: 12,
   tree_method: "hist",
 };
 

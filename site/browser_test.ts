@@ -286,6 +286,30 @@ Deno.test({
       });
 
       await t.step(
+        "models page: collapsed sections open from the keyboard; model cards render",
+        async () => {
+          const page = await context.newPage();
+          const problems = await visit(page, server.url + "pages/models", origin);
+          const cards = page.locator("#observablehq-main summary", { hasText: "Model cards" });
+          await cards.focus();
+          await page.keyboard.press("Enter");
+          const first = page.locator("#observablehq-main details details summary").first();
+          assert.match(await first.innerText(), /xgboost|naive|drift/);
+          await first.focus();
+          await page.keyboard.press("Enter");
+          await page.waitForSelector("#observablehq-main .pv-markdown table");
+          const card = page.locator("#observablehq-main .pv-markdown").first();
+          assert.match(await card.innerText(), /Model card — v-BTC-USDT-1h-/);
+          assert.ok(
+            await card.locator("table td").count() > 0,
+            "the card's table was not rendered",
+          );
+          assert.deepEqual(problems, []);
+          await page.close();
+        },
+      );
+
+      await t.step(
         "the time-zone switch shows times in the reader's zone, and is remembered",
         async () => {
           const page = await context.newPage();

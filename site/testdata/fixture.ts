@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { openWarehouse, tsParam, type Warehouse } from "../../warehouse/db.ts";
 import { publishSnapshot } from "../../warehouse/snapshot.ts";
 
@@ -252,6 +252,17 @@ async function insertRun(
       chunk.flatMap((r) => [runId, ...r]),
     );
   }
+  // A model card like the pipeline's, beside the warehouse (the path stored is absolute).
+  const cardPath = join(dirname(wh.path), "models", versionId, "card.md");
+  await Deno.mkdir(dirname(cardPath), { recursive: true });
+  await Deno.writeTextFile(
+    cardPath,
+    `# Model card — ${versionId}\n\n> **Sample data**: a test fixture, not real prices.\n\n` +
+      `- **Predicts**: the log return of ${s.symbol} (sample, ${s.timeframe}), h = 1–3.\n` +
+      `- **Seed**: 42. **Run**: \`${runId}\`.\n\n## Walk-forward evaluation\n\n` +
+      `| model | MASE vs naive |\n| --- | --- |\n| ${model} (this) | ${m.mase.toFixed(3)} |\n\n` +
+      "Not financial advice.\n",
+  );
   await wh.run(
     `INSERT INTO model_versions (version_id, run_id, model, exchange, symbol, timeframe,
        artifact_path, artifact_sha256, card_path, created_at)
@@ -264,7 +275,7 @@ async function insertRun(
       s.timeframe,
       `models/${versionId}/model.json`,
       "0".repeat(64),
-      `models/${versionId}/card.md`,
+      cardPath,
       tsParam(at),
     ],
   );

@@ -16,6 +16,9 @@ export interface Locator {
   uncheck(): Promise<void>;
   click(): Promise<void>;
   selectOption(value: { label: string }): Promise<string[]>;
+  focus(): Promise<void>;
+  first(): Locator;
+  locator(selector: string): Locator;
 }
 
 /** The part of a playwright `Page` the tests use. */
@@ -34,7 +37,8 @@ export interface Page {
     arg?: unknown,
     options?: { timeout?: number },
   ): Promise<unknown>;
-  locator(selector: string): Locator;
+  locator(selector: string, options?: { hasText?: string | RegExp }): Locator;
+  keyboard: { press(key: string): Promise<void> };
   getByLabel(text: string, options?: { exact?: boolean }): Locator;
   selectOption(selector: string, value: { label: string }): Promise<string[]>;
   addInitScript(script: string): Promise<void>;

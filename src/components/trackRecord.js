@@ -49,9 +49,11 @@ export function forecastVsOutcome(
       formatTime(rows.at(-1).target, zone)
     }. ` +
       (matured.length
-        ? `${matured.length} matured: the 80% interval held the outcome ${held} times (${
-          formatMetric(held / matured.length, { percent: true })
-        }), missed ${matured.length - held}. `
+        ? `${matured.length} matured: the 80% interval held the outcome ${held} time${
+          held === 1 ? "" : "s"
+        } (${formatMetric(held / matured.length, { percent: true })}), missed ${
+          matured.length - held
+        }. `
         : "None has matured yet. ") +
       `${rows.length - matured.length} pending. Bars: 80% intervals; hollow circles: forecasts; ` +
       `filled circles: outcomes inside the interval; crosses: outcomes outside; diamonds: pending.`
@@ -170,6 +172,7 @@ export function coverageChart(versions, { width = 640 } = {}) {
     width,
     height: 50 + 26 * Math.max(1, rows.length),
     marginLeft: 230,
+    marginRight: 60,
     caption,
     ariaLabel: "Live interval coverage",
     x: {

@@ -30,18 +30,30 @@ const MACROS = [
      WHEN x = trunc(x) AND abs(x) < 9e15 THEN to_json(x::BIGINT)
      WHEN isfinite(x) THEN to_json(x) END`,
   `CREATE OR REPLACE TEMP MACRO _bad_num(x) AS coalesce(NOT isfinite(x), true)`,
-  // A row's ref: its own, or `path:line` for rows a file reader staged without one.
-  `CREATE OR REPLACE TEMP MACRO _ref_of(o) AS coalesce(
-     (SELECT ref FROM _stage_refs WHERE ord = o),
-     (SELECT path FROM _stage_sources WHERE o BETWEEN first_ord AND last_ord) || ':' ||
-       ((SELECT line0 - first_ord - gaps_before FROM _stage_sources WHERE o BETWEEN first_ord AND last_ord)
-        + o + (SELECT count(*) FROM _stage_gaps WHERE gap_ord <= o)))`,
+  // For each gap (see `_stage.ts`), how many gaps sit at or before it.
+  `CREATE OR REPLACE TEMP VIEW _gap_counts AS
+     SELECT gap_ord, sum(count(*)) OVER (ORDER BY gap_ord) AS n FROM _stage_gaps GROUP BY gap_ord`,
   `CREATE OR REPLACE TEMP MACRO _candle_json(ts, o, h, l, c, v) AS json_object(
      'ts', _js_json_num(ts), 'open', _js_json_num(o), 'high', _js_json_num(h),
      'low', _js_json_num(l), 'close', _js_json_num(c), 'volume', _js_json_num(v))::VARCHAR`,
 ];
 
 const WEEK = TIMEFRAMES["1w"];
+
+/**
+ * `rel` with one more column, `name`: the ref of the row whose ord is in
+ * column `ord`, its own (`_stage_refs`) or `path:line` of the file it was
+ * staged from. Joins rather than a subquery per row, so that even millions
+ * of rejects cost one pass.
+ */
+function withRef(rel: string, ord: string, name: string): string {
+  return `SELECT t.*, coalesce(r.ref, s.path || ':' ||
+            (s.line0 + t.${ord} - s.first_ord + coalesce(g.n, 0) - s.gaps_before)) AS ${name}
+    FROM (${rel}) t
+    LEFT JOIN _stage_refs r ON r.ord = t.${ord}
+    LEFT JOIN _stage_sources s ON t.${ord} BETWEEN s.first_ord AND s.last_ord
+    ASOF LEFT JOIN _gap_counts g ON t.${ord} >= g.gap_ord`;
+}
 
 /**
  * True for a row that passes every rule (NULL counts as failing). Written
@@ -93,20 +105,17 @@ export interface StageCounts {
 }
 
 /**
- * Applies every row rule to `_stage` and writes the rejects of the run
- * (`INSERT … SELECT`); leaves the winners in `_win` and, per series, the
- * time range staged in `_summary` (sid, lo, hi).
+ * Applies every row rule to `_stage`: leaves the rows to reject in `_bad`
+ * (see {@link recordRejects}), the winners in `_win` and, per series, the
+ * time range staged in `_summary` (sid, lo, hi). Temporary tables only, so
+ * it runs before the run's transaction, where DuckDB can spill them.
  *
  * @example
  * ```ts
- * const c = await validateStage(wh, runId, Date.now());
+ * const c = await validateStage(wh, Date.now());
  * ```
  */
-export async function validateStage(
-  wh: Warehouse,
-  runId: string,
-  now: number,
-): Promise<StageCounts> {
+export async function validateStage(wh: Warehouse, now: number): Promise<StageCounts> {
   if (!Number.isFinite(now)) throw new RangeError(`now must be a finite time, not ${now}`);
   for (const m of MACROS) await wh.run(m);
   // Each row's step, looked up by sid (1, 2, …) in a list of our own numbers;
@@ -168,13 +177,6 @@ export async function validateStage(
   } else {
     ({ duplicates, winners } = await resolveRepeats(wh));
   }
-  await wh.run(
-    `INSERT INTO rejects (run_id, source_ref, reason, raw)
-     SELECT $run, _ref_of(ord), reason, _candle_json(ts_ms, open, high, low, close, volume) FROM _bad
-     UNION ALL
-     SELECT $run, ref, reason, raw FROM _stage_rejects`,
-    { run: runId },
-  );
   const rejected = Number((await wh.one<{ n: number }>("SELECT count(*) AS n FROM _bad"))?.n ?? 0);
   return {
     read: n("staged") + n("unread"),
@@ -182,6 +184,26 @@ export async function validateStage(
     duplicates,
     winners,
   };
+}
+
+/**
+ * Writes the run's rejects: the rows of `_bad` with their ref, reason and
+ * values, and the rows readers could not read (`_stage_rejects`).
+ *
+ * @example
+ * ```ts
+ * await recordRejects(wh, runId);
+ * ```
+ */
+export async function recordRejects(wh: Warehouse, runId: string): Promise<void> {
+  await wh.run(
+    `INSERT INTO rejects (run_id, source_ref, reason, raw)
+     SELECT $run, ref, reason, _candle_json(ts_ms, open, high, low, close, volume)
+     FROM (${withRef("SELECT * FROM _bad", "ord", "ref")})
+     UNION ALL
+     SELECT $run, ref, reason, raw FROM _stage_rejects`,
+    { run: runId },
+  );
 }
 
 /**
@@ -217,8 +239,10 @@ async function resolveRepeats(wh: Warehouse): Promise<{ duplicates: number; winn
   await wh.run(
     `INSERT INTO _bad
      SELECT ord, ts_ms, open, high, low, close, volume,
-            'conflicts with ' || _ref_of(replaced_by) || ' for the same candle; the later row wins'
-     FROM _runs WHERE replaced_by IS NOT NULL`,
+            'conflicts with ' || by_ref || ' for the same candle; the later row wins'
+     FROM (${
+      withRef("SELECT * FROM _runs WHERE replaced_by IS NOT NULL", "replaced_by", "by_ref")
+    })`,
   );
   const c = await wh.one<Record<string, number | null>>(
     `SELECT (SELECT sum(n) FROM _win_t WHERE n > 1) AS repeated, (SELECT count(*) FROM _runs) AS runs,
@@ -232,6 +256,7 @@ async function resolveRepeats(wh: Warehouse): Promise<{ duplicates: number; winn
 export async function dropValidation(wh: Warehouse): Promise<void> {
   await wh.run("DROP VIEW IF EXISTS _win");
   await wh.run("DROP VIEW IF EXISTS _good");
+  await wh.run("DROP VIEW IF EXISTS _gap_counts");
   for (const t of ["_win_t", "_bad", "_runs", "_summary"]) {
     await wh.run(`DROP TABLE IF EXISTS ${t}`);
   }

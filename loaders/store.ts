@@ -14,7 +14,7 @@ import type { Warehouse } from "../warehouse/db.ts";
 import type { Timeframe } from "./candles.ts";
 import type { Rejected, SourcedCandle } from "./validate.ts";
 import { appendRejects, appendSeries, createStage, dropStage, stagedRows } from "./_stage.ts";
-import { dropValidation, validateStage } from "./_validate_sql.ts";
+import { dropValidation, recordRejects, validateStage } from "./_validate_sql.ts";
 
 /**
  * SQL that folds a reject reason into its kind (file positions and numbers
@@ -114,8 +114,9 @@ export interface StagedOptions {
  * row rule applies in SQL, then new candles are inserted, identical ones
  * counted as duplicates and conflicting ones replaced.
  *
- * The stagers fill temporary tables before the run's transaction begins
- * (the warehouse itself is only written inside it). Uniqueness of
+ * The stagers fill, and validation derives, temporary tables before the
+ * run's transaction begins (the warehouse itself is only written inside it,
+ * and DuckDB can spill committed temporary tables to disk). Uniqueness of
  * (exchange, symbol, timeframe, ts) in `ohlcv` is kept here: the batch has
  * one winner per candle, and a candle already stored is updated, never
  * inserted again.
@@ -149,9 +150,10 @@ export async function ingestStaged(
       }
     }
     await checkOrds(wh);
+    const v = await validateStage(wh, options.now);
+    rows_read = v.read;
     const result = await wh.transaction(async () => {
-      const v = await validateStage(wh, run_id, options.now);
-      rows_read = v.read;
+      await recordRejects(wh, run_id);
       const w = await storeWinners(wh, run_id, v.winners);
       const duplicates = v.duplicates + w.same;
       const message = `${w.loaded} loaded, ${v.rejected} rejected, ${duplicates} duplicate` +

@@ -152,9 +152,10 @@ export async function ingestStaged(
     await checkOrds(wh);
     const v = await validateStage(wh, options.now);
     rows_read = v.read;
+    const cmp = await compareStored(wh);
     const result = await wh.transaction(async () => {
       await recordRejects(wh, run_id);
-      const w = await storeWinners(wh, run_id, v.winners);
+      const w = await storeWinners(wh, run_id, v.winners, cmp);
       const duplicates = v.duplicates + w.same;
       const message = `${w.loaded} loaded, ${v.rejected} rejected, ${duplicates} duplicate` +
         (w.replaced ? `, ${w.replaced} replaced` : "");
@@ -241,19 +242,27 @@ async function checkOrds(wh: Warehouse): Promise<void> {
   }
 }
 
+/** What {@link compareStored} found. */
+interface Comparison {
+  /** Rows in `ohlcv` when it looked, to check that nothing was added since. */
+  total: number;
+  /** Stored candles in the time ranges of the batch (`_stored`). */
+  stored: number;
+  /** Winners stored already with the same values. */
+  same: number;
+  /** Winners stored already with other values: the newer source wins. */
+  replaced: number;
+}
+
 /**
- * Inserts the winners of `_win` into `ohlcv`. Only candles already stored
- * need a comparison: identical ones count as duplicates, different ones are
- * replaced (the newer source wins) and their old values kept in `rejects`.
+ * Before the run's transaction (temporary tables only, which DuckDB can
+ * spill): the stored candles in the time range the batch covers for each
+ * series (`_stored`; `_summary` comes from validation), and every winner
+ * already stored, identical or not (`_existing`). Nothing is stored in those
+ * ranges on a first load, or when only newer candles arrive.
  */
-async function storeWinners(
-  wh: Warehouse,
-  run_id: string,
-  win: number,
-): Promise<{ loaded: number; same: number; replaced: number }> {
-  // The stored candles in the time range the batch covers for each series
-  // (`_summary`, from validation): none on a first load, or when only newer
-  // candles arrive.
+async function compareStored(wh: Warehouse): Promise<Comparison> {
+  const total = Number((await wh.one<{ n: number }>("SELECT count(*) AS n FROM ohlcv"))?.n ?? 0);
   await wh.run(`CREATE OR REPLACE TEMP TABLE _stored AS
     SELECT r.sid, epoch_ms(o.ts)::DOUBLE AS ts_ms, o.ts, o.open, o.high, o.low, o.close, o.volume,
            o.run_id
@@ -266,14 +275,7 @@ async function storeWinners(
   const stored = Number(
     (await wh.one<{ n: number }>("SELECT count(*) AS n FROM _stored"))?.n ?? 0,
   );
-  const insert =
-    `INSERT INTO ohlcv (exchange, symbol, timeframe, ts, open, high, low, close, volume, run_id)
-     SELECT exchange, symbol, timeframe, epoch_ms(ts_ms::BIGINT), open, high, low, close, volume, $run
-     FROM _win w`;
-  if (stored === 0) {
-    if (win > 0) await wh.run(insert, { run: run_id });
-    return { loaded: win, same: 0, replaced: 0 };
-  }
+  if (stored === 0) return { total, stored, same: 0, replaced: 0 };
   await wh.run(`CREATE OR REPLACE TEMP TABLE _existing AS
     SELECT w.sid, o.ts, w.open, w.high, w.low, w.close, w.volume,
            (o.open = w.open AND o.high = w.high AND o.low = w.low
@@ -285,7 +287,32 @@ async function storeWinners(
     `SELECT count(*) FILTER (WHERE same) AS same, count(*) FILTER (WHERE NOT same) AS replaced
      FROM _existing`,
   );
-  const same = Number(e?.same ?? 0), replaced = Number(e?.replaced ?? 0);
+  return { total, stored, same: Number(e?.same ?? 0), replaced: Number(e?.replaced ?? 0) };
+}
+
+/**
+ * Inside the run's transaction: inserts the winners not stored yet, and
+ * replaces the stored candles a winner differs from (their old values go to
+ * `rejects`). Refuses to write if `ohlcv` gained rows since
+ * {@link compareStored} looked.
+ */
+async function storeWinners(
+  wh: Warehouse,
+  run_id: string,
+  win: number,
+  cmp: Comparison,
+): Promise<{ loaded: number; same: number; replaced: number }> {
+  const total = Number((await wh.one<{ n: number }>("SELECT count(*) AS n FROM ohlcv"))?.n ?? 0);
+  if (total !== cmp.total) {
+    throw new Error(
+      `ohlcv changed during the ingest (${cmp.total} then ${total} rows): nothing loaded, run it again`,
+    );
+  }
+  const insert =
+    `INSERT INTO ohlcv (exchange, symbol, timeframe, ts, open, high, low, close, volume, run_id)
+     SELECT exchange, symbol, timeframe, epoch_ms(ts_ms::BIGINT), open, high, low, close, volume, $run
+     FROM _win w`;
+  const { same, replaced } = cmp;
   if (replaced) {
     await wh.run(
       `INSERT INTO rejects (run_id, source_ref, reason, raw)
@@ -306,7 +333,8 @@ async function storeWinners(
     );
   }
   if (win > same + replaced) {
-    await wh.run(`${insert} ANTI JOIN _stored o USING (sid, ts_ms)`, { run: run_id });
+    const fresh = cmp.stored === 0 ? insert : `${insert} ANTI JOIN _stored o USING (sid, ts_ms)`;
+    await wh.run(fresh, { run: run_id });
   }
   return { loaded: win - same, same, replaced };
 }

@@ -290,6 +290,10 @@ Deno.test({
         async () => {
           const page = await context.newPage();
           const problems = await visit(page, server.url + "pages/models", origin);
+          // Volatility models are ranked apart from the return models, by QLIKE.
+          const main = await page.locator("main").innerText();
+          assert.match(main, /Volatility forecasts/);
+          assert.match(main, /vol:ewma/);
           const cards = page.locator("#observablehq-main summary", { hasText: "Model cards" });
           await cards.focus();
           await page.keyboard.press("Enter");

@@ -301,6 +301,11 @@ Deno.test({
           assert.ok(s.runs.every((r: { model: string }) => !r.model.startsWith("signal:")));
           assert.deepEqual(s.horizons, [1, 2, 3]);
           for (const r of s.runs) assert.equal(r.metrics.mase.length, s.horizons.length);
+          const kinds = Object.fromEntries(
+            s.runs.map((r: { model: string; kind: string }) => [r.model, r.kind]),
+          );
+          assert.equal(kinds["vol:ewma"], "volatility");
+          assert.equal(kinds.xgboost, "return");
         }
       } finally {
         wh.close();

@@ -1,7 +1,8 @@
 /**
  * A small, deterministic warehouse for the site's tests and dev loop: two
  * sample symbols × (1h, 1d) of synthetic candles; per series three model
- * runs (`xgboost` champion, `naive` challenger, `drift`) with walk-forward
+ * runs (`xgboost` champion, `naive` challenger, `drift`) and two volatility
+ * runs (`vol:unconditional`, `vol:ewma`) with walk-forward
  * metrics per fold and horizon, an earlier xgboost champion, past forecasts
  * of both champions (some matured, some pending) and the current champion's
  * latest forecast with 50/80/95% intervals; three days of API requests; a
@@ -184,6 +185,9 @@ async function insertModels(
       await insertForecast(wh, s, versionId, closes, 0, CREATED);
     }
   }
+  for (const [model, ratio] of [["vol:unconditional", 1], ["vol:ewma", 0.82]] as const) {
+    await insertVolRun(wh, s, `run-${key}-${model}`, model, ratio);
+  }
   for (const k of history ? PAST_ORIGINS.previous : []) {
     await insertForecast(wh, s, previous, closes, k, FIXTURE_END - k * step + step + 300_000);
   }
@@ -278,6 +282,47 @@ async function insertRun(
       cardPath,
       tsParam(at),
     ],
+  );
+}
+
+/** An evaluation-only volatility run: QLIKE per fold and horizon, no version. */
+async function insertVolRun(
+  wh: Warehouse,
+  s: Series,
+  runId: string,
+  model: string,
+  ratio: number,
+): Promise<void> {
+  await wh.run(
+    `INSERT INTO model_runs (run_id, model, exchange, symbol, timeframe, seed, params, horizons,
+       started_at, finished_at, status)
+     VALUES (?, ?, 'sample', ?, ?, 42, '{}', ?::INTEGER[], ?, ?, 'ok')`,
+    [
+      runId,
+      model,
+      s.symbol,
+      s.timeframe,
+      `[${EVAL_HORIZONS.join(",")}]`,
+      tsParam(CREATED),
+      tsParam(CREATED),
+    ],
+  );
+  const rows: [number | null, number, string, number][] = [];
+  for (const h of EVAL_HORIZONS) {
+    for (const fold of [null, 0, 1, 2]) {
+      const r = round(ratio * (1 + 0.02 * h) ** (ratio < 1 ? 1 : 0));
+      rows.push(
+        [fold, h, "n", fold === null ? 300 : 100],
+        [fold, h, "qlike", round(-7 + 0.3 * r)],
+        [fold, h, "qlike_vs_unconditional", r],
+        [fold, h, "rmse_vol", round(0.004 * r * Math.sqrt(h))],
+      );
+    }
+  }
+  await wh.run(
+    `INSERT INTO run_metrics (run_id, fold, horizon, metric, value)
+     VALUES ${rows.map(() => "(?, ?, ?, ?, ?)").join(", ")}`,
+    rows.flatMap((r) => [runId, ...r]),
   );
 }
 

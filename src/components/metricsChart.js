@@ -64,50 +64,56 @@ function label(r) {
 const DASHES = ["", "6,3", "2,3", "8,3,2,3", "1,2"];
 
 /**
- * MASE of each model kind across horizons: one line per model, told apart by dash pattern and a
- * label at its right end (not by colour), with the naive level 1 as a rule.
- * series: { horizons: [1, 2, …], runs: [{ model, metrics: { mase: [...] } }] }.
- * @example maseByHorizon(series, { width, isChampion: (r) => r.model === "naive" })
+ * One metric of each model across horizons: one line per model, told apart by dash pattern and a
+ * label at its right end (not by colour), with a reference level (1: the baseline) as a dashed rule.
+ * series: { horizons: [1, 2, …] }; runs: [{ model, metrics: { [metric]: [...by horizon] } }].
+ * @example metricByHorizon(series, series.runs, { width, metric: "mase", label: "MASE", baseline: "the naive forecast" })
  */
-export function maseByHorizon(series, { width = 640, isChampion = () => false } = {}) {
-  const rows = series.runs.flatMap((r) =>
+export function metricByHorizon(series, runs, {
+  width = 640,
+  metric = "mase",
+  label = "MASE",
+  baseline = "the naive forecast",
+  isChampion = () => false,
+} = {}) {
+  const rows = runs.flatMap((r) =>
     series.horizons.map((h, i) => ({
       model: `${r.model}${isChampion(r) ? " ★" : ""}`,
       horizon: h,
-      mase: r.metrics.mase?.[i] ?? null,
+      value: r.metrics[metric]?.[i] ?? null,
     }))
-  ).filter((d) => d.mase != null);
+  ).filter((d) => d.value != null);
   const models = [...new Set(rows.map((d) => d.model))];
   const summary = models.map((m) => {
     const xs = rows.filter((d) => d.model === m);
-    const best = xs.reduce((a, b) => (b.mase < a.mase ? b : a));
-    const beat = xs.filter((d) => d.mase < 1).length;
+    const best = xs.reduce((a, b) => (b.value < a.value ? b : a));
+    const beat = xs.filter((d) => d.value < 1).length;
     return `${m}: lowest ${
-      formatMetric(best.mase)
+      formatMetric(best.value)
     } at h=${best.horizon}, below 1 at ${beat} of ${xs.length} horizons`;
   });
   return plot({
     width,
     height: 300,
-    marginRight: 110,
-    title: "MASE by horizon",
+    marginRight: 150,
+    title: `${label} by horizon`,
     caption: rows.length
-      ? `MASE of each model at every horizon (lower is better; the dashed rule at 1 is the naive forecast). ${
+      ? `${label} of each model at every horizon (lower is better; the dashed rule at 1 is ${baseline}). ${
         summary.join("; ")
       }.`
-      : "No MASE per horizon recorded for this series.",
-    ariaLabel: "MASE by horizon",
+      : `No ${label} per horizon recorded for this series.`,
+    ariaLabel: `${label} by horizon`,
     x: {
       label: "Horizon (steps ahead) →",
       ticks: series.horizons.length > 12 ? undefined : series.horizons,
     },
-    y: { grid: true, label: "MASE", zero: false },
+    y: { grid: true, label, zero: false },
     marks: [
       Plot.ruleY([1], { strokeDasharray: "4,3", stroke: "var(--theme-foreground-muted)" }),
       ...models.map((m, i) =>
         Plot.line(rows.filter((d) => d.model === m), {
           x: "horizon",
-          y: "mase",
+          y: "value",
           stroke: m.endsWith("★") ? "var(--theme-foreground-focus)" : "var(--theme-foreground)",
           strokeWidth: m.endsWith("★") ? 2.5 : 1.5,
           strokeDasharray: DASHES[i % DASHES.length] || null,
@@ -119,7 +125,7 @@ export function maseByHorizon(series, { width = 640, isChampion = () => false } 
         rows,
         Plot.selectLast({
           x: "horizon",
-          y: "mase",
+          y: "value",
           z: "model",
           text: "model",
           dx: 8,

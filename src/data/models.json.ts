@@ -1,7 +1,9 @@
 /**
  * Data loader → `models.json`: per series, the latest walk-forward run of
  * each model kind with its metrics per horizon (pooled over folds) and per
- * fold; the alias history (which version was champion, when, and why); and
+ * fold — return forecasters, volatility forecasters (`vol:*`) and the seed's
+ * reference setup, each with its `kind`; the alias history (which version
+ * was champion, when, and why); and
  * the recent versions with their model cards. Signal judgements
  * (`model` starting with `signal:`) belong to the Signals page, not here.
  *
@@ -27,9 +29,18 @@ const POOLED = [
   "width_80",
   "dm_stat",
   "dm_p",
+  // Interval coverage by volatility regime (terciles of the origin's volatility).
+  "coverage_80_vol_low",
+  "coverage_80_vol_mid",
+  "coverage_80_vol_high",
+  // Volatility models (`vol:*`): QLIKE and its ratios to the baselines on the same origins.
+  "qlike",
+  "qlike_vs_unconditional",
+  "qlike_vs_ewma",
+  "rmse_vol",
 ];
 /** Metrics kept per fold and horizon. */
-const PER_FOLD = ["n", "mase", "dir_acc", "coverage_80"];
+const PER_FOLD = ["n", "mase", "dir_acc", "coverage_80", "qlike_vs_unconditional"];
 /** Versions (newest first) listed with their model card, per series. */
 const RECENT_VERSIONS = 9;
 
@@ -102,6 +113,13 @@ await runLoader("models.json", async (db) => {
           .sort((a, b) => (a as number) - (b as number)) as number[];
         return {
           model: r.model,
+          // Return forecasters are ranked by MASE; volatility forecasters (`vol:*`) by QLIKE;
+          // `seed-reference` is the seed's setup, measured but never promoted.
+          kind: String(r.model).startsWith("vol:")
+            ? "volatility"
+            : r.model === "seed-reference"
+            ? "reference"
+            : "return",
           run_id: r.run_id,
           version_id: r.version_id ?? null,
           started_at: r.started_at,

@@ -46,7 +46,10 @@ Deno.test({
     wh.close();
     // A broken snapshot pointer must not take the API down.
     await Deno.writeTextFile(join(fx.root, "CURRENT"), "no-such-snapshot\n");
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait for the reload to notice it (bounded, so a loaded machine does not fail the test).
+    for (let i = 0; i < 100 && !/no-such-snapshot/.test(live.lastError ?? ""); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     stop = true;
     await traffic;
     live.stop();

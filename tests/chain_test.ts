@@ -134,9 +134,10 @@ Deno.test({
       ),
       4,
     );
+    // Per series: naive, drift, xgboost, the seed reference and four volatility models.
     assert.equal(
       await count("SELECT count(*) AS n FROM model_runs WHERE model NOT LIKE 'signal:%'"),
-      4 * 3,
+      4 * 8,
     );
     assert.equal(
       await count(

@@ -8,13 +8,15 @@
  * winning row per candle (the later `ord` wins). When each series' times
  * are strictly monotonic in staging order, which is how files and exchanges
  * deliver them, no candle repeats and `_win` is `_good` itself: the common
- * case costs one streaming pass over the stage, not a grouping by candle.
+ * case costs a few cheap scans of the stage (ranges, a streaming order
+ * check, the rules), not a grouping by candle.
  *
  * @module
  */
 import type { Warehouse } from "../warehouse/db.ts";
 import { TIMEFRAMES } from "./candles.ts";
 
+/** Helpers of the validation, created once per run (temporary). */
 const MACROS = [
   // A number as JS prints it (`50`, not `50.0`; `1.5e-7`, not `1.5e-07`).
   `CREATE OR REPLACE TEMP MACRO _js_num(x) AS CASE

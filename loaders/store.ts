@@ -196,21 +196,16 @@ export async function ingestStaged(
 
 /**
  * Lowers DuckDB's memory limit to {@link INGEST_MEMORY_LIMIT} (never raises
- * it) and returns how to put it back: RESET when it was the default, else
- * the value DuckDB reported, which it prints cut to 0.1 of a unit (so the
- * middle of that step is restored, within 2% from 1 GiB up).
+ * it) and returns how to put it back: an explicit SET of the value DuckDB
+ * reported, which it prints cut to 0.1 of a unit (so the middle of that step
+ * is restored, within 2% from 1 GiB up). Never RESET: after a SET, DuckDB
+ * 1.5 reports the default again but keeps enforcing the lowered limit.
  */
 async function lowerMemoryLimit(wh: Warehouse): Promise<() => Promise<void>> {
-  const get = async () =>
-    (await wh.one<{ m: string }>("SELECT current_setting('memory_limit') AS m"))!.m;
-  const current = await get();
-  await wh.run("RESET memory_limit");
-  const isDefault = current === await get();
+  const current = (await wh.one<{ m: string }>("SELECT current_setting('memory_limit') AS m"))!.m;
   const shown = bytesOf(current);
   const step = shown > 0 ? bytesOf(current.replace(/[0-9.]+/, "0.05")) : 0;
-  const restore = isDefault
-    ? () => wh.run("RESET memory_limit")
-    : () => wh.run("SET memory_limit = $m", { m: `${Math.round(shown + step)} bytes` });
+  const restore = () => wh.run("SET memory_limit = $m", { m: `${Math.round(shown + step)} bytes` });
   await wh.run("SET memory_limit = $m", {
     m: shown < bytesOf(INGEST_MEMORY_LIMIT) ? current : INGEST_MEMORY_LIMIT,
   });

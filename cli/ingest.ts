@@ -10,6 +10,7 @@ import { ingestFiles, MissingOptionError } from "../loaders/files/mod.ts";
 import { ingestExchange, progressPrinter } from "../loaders/exchanges/mod.ts";
 import { REJECT_KIND_SQL } from "../loaders/store.ts";
 import { resampleSeries } from "../loaders/resample.ts";
+import { consolidateSeries } from "../loaders/consolidate.ts";
 import { intArg, publish, symbolList, tfList, UsageError, withWriter } from "./_common.ts";
 
 function dateArg(name: string, v: string): number {
@@ -36,8 +37,31 @@ export async function ingest(cfg: Config, rest: string[]): Promise<number> {
       symbol: { type: "string" },
       timeframe: { type: "string" },
       resample: { type: "string" },
+      consolidate: { type: "string" },
+      exchanges: { type: "string" },
+      as: { type: "string" },
     },
   });
+  if (values.consolidate) {
+    const symbol = symbolList(values.consolidate)[0];
+    const timeframe = values.timeframe ? tfList(values.timeframe)[0] : undefined;
+    const sources = (values.exchanges ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+    if (!symbol || !timeframe || sources.length < 2) {
+      throw new UsageError(
+        "--consolidate SYMBOL needs --timeframe TF and --exchanges A,B (two or more), e.g. " +
+          "--consolidate BTC/USDT --timeframe 1h --exchanges binance,kraken",
+      );
+    }
+    return await withWriter(cfg, async (wh) => {
+      const r = await consolidateSeries(wh, { symbol, timeframe, sources, as: values.as });
+      console.log(
+        `consolidate ${symbol} ${timeframe} from ${sources.join(", ")} as ${
+          values.as ?? "consolidated"
+        }: ${r.message}${r.incomplete ? ` (${r.incomplete} times some source lacked)` : ""}`,
+      );
+      await publish(wh, cfg);
+    });
+  }
   if (values.resample) {
     const [from, to] = tfList(values.resample.replace(":", ","));
     if (!to) throw new UsageError("--resample needs FROM:TO, e.g. --resample 1m:5m");

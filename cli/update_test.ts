@@ -61,3 +61,32 @@ Deno.test("a writer waits for another process holding the warehouse, then runs",
   await holder.stdout.cancel().catch(() => {});
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("ingest --consolidate combines one symbol across exchanges, and names what it needs", async () => {
+  const dir = await Deno.makeTempDir();
+  const env = { PREVISION_DB: join(dir, "w.duckdb") };
+  const file = "loaders/files/testdata/BTCUSDT-1h-2025-01.csv";
+  for (const ex of ["alpha", "beta"]) {
+    const r = await cli(["ingest", "--file", file, "--exchange", ex], env);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const bad = await cli(["ingest", "--consolidate", "BTC/USDT", "--exchanges", "alpha"], env);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--consolidate SYMBOL needs --timeframe TF and --exchanges A,B/);
+  const ok = await cli(
+    ["ingest", "--consolidate", "BTC/USDT", "--timeframe", "1h", "--exchanges", "alpha,beta"],
+    env,
+  );
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /consolidate BTC\/USDT 1h from alpha, beta as consolidated: \d+ loaded/);
+  const q = await cli([
+    "sql",
+    "--json",
+    "SELECT exchange, count(*) AS n, sum(volume) AS v FROM ohlcv GROUP BY ALL ORDER BY 1",
+  ], env);
+  const rows = JSON.parse(q.stdout) as { exchange: string; n: number; v: number }[];
+  const [a, b, c] = [rows[0], rows[1], rows.find((r) => r.exchange === "consolidated")!];
+  assert.equal(c.n, a.n);
+  assert.ok(Math.abs(c.v - (a.v + b.v)) < 1e-6 * c.v, "volumes add up");
+  await Deno.remove(dir, { recursive: true });
+});

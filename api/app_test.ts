@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { createApp } from "./app.ts";
+import { Metrics } from "./metrics.ts";
+import { RateLimiter } from "./rate_limit.ts";
 import { KeyRing } from "./keys.ts";
 import { LiveView, loadView } from "./serving.ts";
 import { makeApiFixture } from "./testdata/fixture.ts";
@@ -359,4 +361,51 @@ Deno.test("GET /api/v1/signals answers 400 naming the field and 404 for an unkno
   assert.equal(src.status, 404);
   assert.match((await src.json()).error, /no signals from source nope \(sources: .*token-metrics/);
   assert.equal((await get("/api/v1/signals?symbol=DOGE/EUR")).status, 404);
+});
+
+Deno.test("the forecast hot path answers like the full route: limits, metrics and logs included", async () => {
+  const seenLog: { status: number; key_id?: string; path: string }[] = [];
+  const metrics = new Metrics();
+  const app2 = createApp({
+    live,
+    keys,
+    metrics,
+    rateLimit: new RateLimiter(3, () => 0),
+    onRequest: (r) => seenLog.push(r),
+  });
+  const path = "/api/v1/forecasts?symbol=BTC/USDT&timeframe=1h";
+  const statuses: number[] = [];
+  const bodies: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const res = await app2.request(path, { headers: auth });
+    statuses.push(res.status);
+    if (res.status === 200) {
+      assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+      bodies.push(await res.text());
+    } else {
+      assert.ok(res.headers.get("retry-after"));
+      await res.body?.cancel();
+    }
+  }
+  assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+  assert.deepEqual(bodies, [bodies[0], bodies[0], bodies[0]]);
+  assert.deepEqual(
+    seenLog.map((r) => [r.status, r.path]),
+    statuses.map((s) => [s, "/api/v1/forecasts"]),
+  );
+  assert.ok(seenLog.every((r) => r.key_id && r.key_id === seenLog[0].key_id));
+  const text = metrics.render(undefined, 0);
+  assert.match(
+    text,
+    /prevision_http_requests_total\{route="\/api\/v1\/forecasts",status="200"\} 3/,
+  );
+  assert.match(
+    text,
+    /prevision_http_requests_total\{route="[^"]+",status="429"\} 2/,
+  );
+  // A wrong key never takes the hot path.
+  const wrong = await app2.request(path, {
+    headers: { Authorization: "Bearer pv_000000000000_nope" },
+  });
+  assert.equal(wrong.status, 401);
 });

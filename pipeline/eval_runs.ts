@@ -14,6 +14,7 @@ import type { BacktestPoint } from "./evaluation/walkforward.ts";
 import type { ModelSummary } from "./promotion.ts";
 import type { SeriesKey } from "./registry.ts";
 import type { VolPoint } from "./volatility.ts";
+import { writeRunMetrics } from "./run_metrics.ts";
 
 /** One `backtest_predictions` row (without run_id and series). */
 export interface BacktestRow {
@@ -91,19 +92,7 @@ export async function recordEvaluationRun(
       meta.durationMs,
     ],
   );
-  const m = await wh.conn.createAppender("run_metrics");
-  for (const r of run.rows) {
-    m.appendVarchar(run_id);
-    if (r.fold === null) m.appendNull();
-    else m.appendInteger(r.fold);
-    if (r.horizon === null) m.appendNull();
-    else m.appendInteger(r.horizon);
-    m.appendVarchar(r.metric);
-    if (Number.isFinite(r.value)) m.appendDouble(r.value);
-    else m.appendNull();
-    m.endRow();
-  }
-  m.closeSync();
+  await writeRunMetrics(wh, run_id, run.rows);
   const a = await wh.conn.createAppender("backtest_predictions");
   const stamp = (ms: number) => new DuckDBTimestampValue(BigInt(ms) * 1000n);
   const num = (

@@ -37,6 +37,7 @@ import { spanHorizons } from "./evaluation/volatility.ts";
 import { evaluateVolatility, volSummaries } from "./volatility.ts";
 import { priceBacktestRows, recordEvaluationRun, summaryOf, volBacktestRows } from "./eval_runs.ts";
 import { DEFAULT_XGB_PARAMS, type XgbParams } from "./models/xgboost.ts";
+import { writeRunMetrics } from "./run_metrics.ts";
 
 /** A series too short to evaluate honestly; callers may skip it. */
 export class InsufficientDataError extends RangeError {}
@@ -218,19 +219,7 @@ export async function trainSeries(
           duration,
         ],
       );
-      const m = await wh.conn.createAppender("run_metrics");
-      for (const r of metrics.get(kind)!) {
-        m.appendVarchar(run_id);
-        if (r.fold === null) m.appendNull();
-        else m.appendInteger(r.fold);
-        if (r.horizon === null) m.appendNull();
-        else m.appendInteger(r.horizon);
-        m.appendVarchar(r.metric);
-        if (Number.isFinite(r.value)) m.appendDouble(r.value);
-        else m.appendNull();
-        m.endRow();
-      }
-      m.closeSync();
+      await writeRunMetrics(wh, run_id, metrics.get(kind)!);
       await writeBacktest(wh, run_id, series, frame.ts, frame.close, step, points);
       const summary = summaries.find((s) => s.model === kind)!;
       const artifact: ModelArtifact = {

@@ -11,6 +11,7 @@
  */
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { acquireLock } from "../warehouse/lock.ts";
 
 /** Options for {@link buildSite}. */
 export interface BuildOptions {
@@ -92,7 +93,11 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildResult
   }
   const cacheDir = join(root, "src", ".observablehq");
   await Deno.mkdir(join(cacheDir, "cache"), { recursive: true });
-  const unlock = await lock(join(cacheDir, "cache", LOCK_NAME));
+  const unlock = await acquireLock(join(cacheDir, "cache", LOCK_NAME), {
+    what: "site build",
+    waitMs: LOCK_WAIT_MS,
+    staleMs: LOCK_STALE_MS,
+  });
   try {
     await clearLoaderCache(join(cacheDir, "cache"));
     await clearOutDir(outDir, root);
@@ -193,42 +198,4 @@ function tail(text: string, lines: number): string {
   // deno-lint-ignore no-control-regex
   const plain = text.replace(/\x1b\[[0-9;]*m/g, "");
   return plain.trimEnd().split("\n").slice(-lines).join("\n");
-}
-
-/** False when `pid` is known not to run (Linux /proc); true when unknown. */
-function processAlive(pid: number): boolean {
-  try {
-    Deno.statSync("/proc/self");
-  } catch {
-    return true; // no /proc here: rely on the lock's age
-  }
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A cross-process lock: a file created exclusively; locks of dead or old builds are broken. */
-async function lock(path: string): Promise<() => Promise<void>> {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  while (true) {
-    try {
-      const f = await Deno.open(path, { createNew: true, write: true });
-      await f.write(new TextEncoder().encode(`${Deno.pid}\n`));
-      f.close();
-      return () => Deno.remove(path).catch(() => {});
-    } catch (err) {
-      if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
-      const age = Date.now() - ((await Deno.stat(path).catch(() => null))?.mtime?.getTime() ?? 0);
-      const holder = Number((await Deno.readTextFile(path).catch(() => "")).trim());
-      if (age > LOCK_STALE_MS || (holder > 0 && !processAlive(holder))) {
-        await Deno.remove(path).catch(() => {});
-      } else if (Date.now() > deadline) {
-        throw new Error(`Another site build holds ${path}; remove it if no build is running.`);
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
 }

@@ -78,7 +78,10 @@ Deno.test("MACD, Bollinger %b and ATR match their textbook definitions computed 
   for (let k = 0; k < f.ts.length; k += 37) {
     const i = t.indexOf(f.ts[k]);
     const row = f.x[k];
-    assert.ok(Math.abs(row[col("macd")] - macd[i]) < 1e-6, `macd at ${i}: ${row[col("macd")]} vs ${macd[i]}`);
+    assert.ok(
+      Math.abs(row[col("macd")] - macd[i]) < 1e-6,
+      `macd at ${i}: ${row[col("macd")]} vs ${macd[i]}`,
+    );
     assert.ok(Math.abs(row[col("macd_hist")] - (macd[i] - signal[i])) < 1e-6, `macd_hist at ${i}`);
     const w = close.slice(i - 19, i + 1);
     const mean = w.reduce((s, x) => s + x, 0) / 20;

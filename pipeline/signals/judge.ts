@@ -41,6 +41,7 @@ import {
   type SignalSpec,
 } from "../features/signals.ts";
 import { anova, meanCi, proportionP, spearman, wilson } from "./stats.ts";
+import { writeRunMetrics } from "../run_metrics.ts";
 
 /** How a signal is read. */
 export type SignalKind = "directional" | "fear_greed" | "continuous";
@@ -289,19 +290,7 @@ export async function recordJudgements(
         meta.durationMs,
       ],
     );
-    const m = await wh.conn.createAppender("run_metrics");
-    for (const r of j.rows) {
-      m.appendVarchar(run_id);
-      if (r.fold === null) m.appendNull();
-      else m.appendInteger(r.fold);
-      if (r.horizon === null) m.appendNull();
-      else m.appendInteger(r.horizon);
-      m.appendVarchar(r.metric);
-      if (Number.isFinite(r.value)) m.appendDouble(r.value);
-      else m.appendNull();
-      m.endRow();
-    }
-    m.closeSync();
+    await writeRunMetrics(wh, run_id, j.rows);
   }
   return ids;
 }

@@ -6,16 +6,17 @@
  * @module
  */
 import { type Context, Hono } from "hono";
+import { parseOhlcv, parseSeries, parseSignals } from "./query.ts";
 import { HTTPException } from "hono/http-exception";
-import { z } from "zod";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import type { KeyRing } from "./keys.ts";
 import { Metrics } from "./metrics.ts";
-import { docsPage, openApiDocument, type RouteDoc } from "./openapi.ts";
+import { docsPage, openApiDocument } from "./openapi.ts";
+import { ROUTE_DOCS } from "./routes.ts";
 import type { RateLimiter } from "./rate_limit.ts";
 import { type LiveView, seriesKey, type ServingView } from "./serving.ts";
-import { isTimeframe, type Timeframe, TIMEFRAMES } from "../loaders/candles.ts";
+import { type Timeframe, TIMEFRAMES } from "../loaders/candles.ts";
 
 /** What the app needs from its host. */
 export interface AppDeps {
@@ -38,145 +39,6 @@ export interface AppDeps {
 }
 
 type Env = { Variables: { keyId?: string } };
-
-const symbolSchema = z.string().max(41).regex(
-  /^[A-Za-z0-9]{1,20}[/-][A-Za-z0-9]{1,20}$/,
-  "expected BASE/QUOTE or BASE-QUOTE, e.g. BTC/USDT",
-).transform((s) => s.toUpperCase().replace("-", "/"));
-const timeframeSchema = z.string().max(4).refine(
-  isTimeframe,
-  "expected one of 1m 5m 15m 1h 4h 1d 1w",
-);
-const dateSchema = z.string().max(40).refine(
-  (s) =>
-    /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) &&
-    Number.isFinite(Date.parse(s)),
-  "expected an ISO 8601 date or time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z",
-).transform((s) => Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) || s.length === 10 ? s : s + "Z"));
-const exchangeSchema = z.string().max(40).regex(
-  /^[a-z0-9_.-]+$/,
-  "expected an exchange id such as binance",
-);
-
-const seriesQuery = z.object({
-  symbol: symbolSchema,
-  timeframe: timeframeSchema.optional(),
-  exchange: exchangeSchema.optional(),
-});
-const ohlcvQuery = seriesQuery.extend({
-  start: dateSchema.optional(),
-  end: dateSchema.optional(),
-  limit: z.string().regex(/^\d{1,5}$/, "expected an integer from 1 to 5000")
-    .transform(Number).refine((n) => n >= 1 && n <= 5000, "expected an integer from 1 to 5000")
-    .optional(),
-});
-
-const signalsQuery = z.object({
-  source: z.string().max(40).regex(/^[a-z0-9_.:-]+$/, "expected a source id such as fear-greed")
-    .optional(),
-  symbol: symbolSchema.optional(),
-  name: z.string().max(60).regex(/^[A-Za-z0-9_.:-]+$/, "expected a signal name such as value")
-    .optional(),
-  start: dateSchema.optional(),
-  end: dateSchema.optional(),
-  limit: ohlcvQuery.shape.limit,
-});
-
-/** Every endpoint, documented from the schemas that validate it (a test keeps this in sync). */
-export const ROUTE_DOCS: readonly RouteDoc[] = [
-  {
-    path: "/api/health",
-    summary: "Data freshness and champion age per series; 503 before any snapshot.",
-    auth: false,
-    responses: { "200": "ok", "503": "no snapshot yet" },
-  },
-  {
-    path: "/api/openapi.json",
-    summary: "This document.",
-    auth: false,
-    responses: { "200": "OpenAPI 3.1" },
-  },
-  {
-    path: "/api/docs",
-    summary: "A readable page of this document.",
-    auth: false,
-    responses: { "200": "HTML" },
-  },
-  {
-    path: "/metrics",
-    summary: "Prometheus metrics: requests, latency, forecast and data age.",
-    auth: false,
-    responses: { "200": "Prometheus text" },
-  },
-  {
-    path: "/api/v1/markets",
-    summary: "Every series: candles, first and last candle, last close.",
-    auth: true,
-    responses: { "200": "markets", "401": "missing or bad key", "429": "rate limited" },
-  },
-  {
-    path: "/api/v1/ohlcv",
-    summary:
-      "Candles oldest first within start/end, at most limit (default 1000), with the next page's start.",
-    auth: true,
-    query: ohlcvQuery,
-    responses: {
-      "200": "{ candles, next }",
-      "400": "bad input, field named",
-      "401": "missing or bad key",
-      "404": "unknown series",
-    },
-  },
-  {
-    path: "/api/v1/forecasts",
-    summary: "The champion's latest forecast with 50/80/95% intervals.",
-    auth: true,
-    query: seriesQuery,
-    responses: {
-      "200": "{ symbol, timeframe, version_id, issued_at, points }",
-      "400": "bad input, field named",
-      "401": "missing or bad key",
-      "404": "unknown series or no forecast",
-    },
-  },
-  {
-    path: "/api/v1/forecasts/history",
-    summary: "Past forecasts (80% interval) beside the realized close.",
-    auth: true,
-    query: ohlcvQuery,
-    responses: {
-      "200": "{ points }",
-      "400": "bad input",
-      "401": "missing or bad key",
-      "404": "unknown series",
-    },
-  },
-  {
-    path: "/api/v1/models",
-    summary: "Model versions with walk-forward metrics against baselines, and alias history.",
-    auth: true,
-    query: seriesQuery,
-    responses: {
-      "200": "{ versions, aliases }",
-      "400": "bad input",
-      "401": "missing or bad key",
-      "404": "unknown series",
-    },
-  },
-  {
-    path: "/api/v1/signals",
-    summary:
-      "External signals (Fear & Greed, Token Metrics, files) oldest first, each with the time it became available; market-wide signals have symbol null. At most limit (default 1000) rows, with the next page's start.",
-    auth: true,
-    query: signalsQuery,
-    responses: {
-      "200": "{ signals, next }",
-      "400": "bad input, field named",
-      "401": "missing or bad key",
-      "404": "unknown source or symbol",
-    },
-  },
-];
 
 /**
  * Builds the app.
@@ -550,59 +412,6 @@ function secure(c: Context): void {
     h.set("x-content-type-options", "nosniff");
   }
   h.set("referrer-policy", "no-referrer");
-}
-
-/**
- * Validates a query with `schema`, remembering the answer per query string:
- * clients poll the same URLs, so the hot path is one map lookup. Bounded.
- */
-function cachedQuery<T extends z.ZodType>(
-  schema: T,
-): ((c: Context) => z.output<T>) & { peek(search: string): z.output<T> | undefined } {
-  const seen = new Map<string, z.output<T> | HTTPException>();
-  const parseCached = (c: Context) => {
-    const url = c.req.url;
-    const at = url.indexOf("?");
-    const search = at < 0 ? "" : url.slice(at);
-    let r = seen.get(search);
-    if (r === undefined) {
-      try {
-        r = parse(schema, c.req.query());
-      } catch (err) {
-        if (!(err instanceof HTTPException)) throw err;
-        r = err;
-      }
-      if (seen.size >= 2000) seen.clear();
-      seen.set(search, r);
-    }
-    if (r instanceof HTTPException) throw r;
-    return r as z.output<T>;
-  };
-  /** A query string validated before, when it was valid; otherwise undefined. */
-  const peek = (search: string) => {
-    const r = seen.get(search);
-    return r === undefined || r instanceof HTTPException ? undefined : r as z.output<T>;
-  };
-  return Object.assign(parseCached, { peek });
-}
-
-const parseSeries = cachedQuery(seriesQuery);
-const parseOhlcv = cachedQuery(ohlcvQuery);
-const parseSignals = cachedQuery(signalsQuery);
-
-function parse<T extends z.ZodType>(schema: T, query: Record<string, string>): z.output<T> {
-  const r = schema.safeParse(query);
-  if (!r.success) {
-    const details = r.error.issues.map((i) => ({
-      field: i.path.join(".") || "query",
-      message: i.code === "invalid_type" && i.input === undefined ? "required" : i.message,
-    }));
-    throw new HTTPException(400, {
-      message: `invalid ${details.map((d) => d.field).join(", ")}`,
-      cause: { details },
-    });
-  }
-  return r.data;
 }
 
 /** Picks the series for a query; the exchange defaults to the first that has it. */

@@ -10,8 +10,21 @@
  * Reference rows (the seed's setup, `seed-reference`) are shown beside the
  * others and never promoted.
  *
+ * A champion already in place is defended. Every kind is re-evaluated on the
+ * same folds in each run, so the pick above (the candidate) displaces the
+ * current champion only if it also beats it there: a lower MASE and, where
+ * the paired test is available, a Diebold–Mariano test at horizon 1 that
+ * says it is significantly more accurate than the current champion.
+ * Otherwise the current champion's kind stays (its freshly retrained
+ * version). The defence lapses — and the rule above decides alone — when
+ * the current champion is now a leakage suspect, is no longer evaluated, or
+ * no longer beats no change (MASE below 1 or a significant DM test) with
+ * calibrated intervals.
+ *
  * @module
  */
+import type { BacktestPoint } from "./evaluation/walkforward.ts";
+import { dieboldMariano } from "./evaluation/metrics.ts";
 
 /** Overall walk-forward figures of one model. */
 export interface ModelSummary {
@@ -23,11 +36,29 @@ export interface ModelSummary {
   dmStat1: number;
 }
 
+/** A Diebold–Mariano result: negative `stat` means the first model is more accurate. */
+export interface DmTest {
+  stat: number;
+  p: number;
+}
+
 /** The verdict for a series. */
 export interface Verdict {
   champion: string;
   reason: string;
   suspects: string[];
+}
+
+/** What {@link decideChampion} knows besides this run's summaries. */
+export interface DecideOptions {
+  /** The kind of the series' champion before this run; none on a first run. */
+  current?: string;
+  /**
+   * Per model kind, its DM test against the current champion's kind at the
+   * first horizon on the same origins (see {@link pairedDm}). Missing or
+   * non-finite: the MASE comparison decides alone.
+   */
+  versusCurrent?: Readonly<Record<string, DmTest>>;
 }
 
 /** Models evaluated for comparison only: never champion, whatever their figures. */
@@ -38,17 +69,83 @@ export function leakageSuspect(s: ModelSummary): boolean {
   return s.mase < 0.98 || s.dirAcc > 0.55;
 }
 
+const significant = (t: DmTest | undefined) => t !== undefined && t.stat < 0 && t.p < 0.05;
+const calibrated = (s: ModelSummary) => s.coverage80 >= 0.7 && s.coverage80 <= 0.9;
+const f = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
+
 /**
- * Picks the champion among summaries; `naive` must be among them.
+ * Picks the champion among summaries; `naive` must be among them. With
+ * `options.current`, the current champion's kind is kept unless the pick
+ * beats it on the same folds (see the module doc).
  *
  * @example
  * ```ts
  * decideChampion([{ model: "naive", mase: 1, ... }, { model: "xgboost", mase: 1.01, ... }]);
  * // { champion: "naive", reason: "no model beat no change: xgboost MASE 1.010 …", … }
+ * decideChampion(summaries, { current: "drift", versusCurrent: { xgboost: { stat: -0.4, p: 0.7 } } });
+ * // { champion: "drift", reason: "xgboost beat no change (…) but not the current champion drift (…); drift stays", … }
  * ```
  */
-export function decideChampion(summaries: readonly ModelSummary[]): Verdict {
-  const f = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
+export function decideChampion(
+  summaries: readonly ModelSummary[],
+  options: DecideOptions = {},
+): Verdict {
+  const v = versusNaive(summaries);
+  const { current, versusCurrent = {} } = options;
+  if (current === undefined || current === v.champion) return v;
+  const cur = summaries.find((s) => s.model === current);
+  const lapse = (why: string): Verdict => ({ ...v, reason: `${v.reason}; ${why}` });
+  if (!cur || NEVER_PROMOTED.has(current)) {
+    return lapse(
+      `the current champion ${current} is no longer evaluated, so the usual rule decides`,
+    );
+  }
+  if (current === "naive") {
+    // The pick beat no change on these folds, which is beating the current champion.
+    return lapse("no change was the champion");
+  }
+  if (v.suspects.includes(current)) {
+    return lapse(
+      `the current champion ${current} is now a leakage suspect, so the usual rule decides`,
+    );
+  }
+  if (!((cur.mase < 1 || significant({ stat: cur.dmStat1, p: cur.dmP1 })) && calibrated(cur))) {
+    return lapse(
+      `the current champion ${current} no longer beats no change with calibrated intervals ` +
+        `(MASE ${f(cur.mase)}, DM p ${f(cur.dmP1)} at h=1, 80% coverage ${
+          f(cur.coverage80 * 100, 1)
+        }%), so the usual rule decides`,
+    );
+  }
+  const cand = summaries.find((s) => s.model === v.champion)!;
+  const dm = versusCurrent[cand.model];
+  const dmKnown = dm !== undefined && Number.isFinite(dm.stat) && Number.isFinite(dm.p);
+  const dmText = dmKnown ? `, DM p ${f(dm.p)} at h=1` : "";
+  if (cand.mase < cur.mase && (!dmKnown || significant(dm))) {
+    return {
+      ...v,
+      reason: `${v.reason}; it also beat the current champion ${current} on the same folds ` +
+        `(MASE ${f(cand.mase)} vs ${f(cur.mase)}${dmText})`,
+    };
+  }
+  const how = cand.mase < cur.mase ? " significantly" : "";
+  const versus = `the current champion ${current}${how} (MASE ${f(cand.mase)} vs ${
+    f(cur.mase)
+  } on the same folds${dmText}); ${current} stays`;
+  return {
+    champion: current,
+    reason: cand.model === "naive"
+      ? `${v.reason}; no change did not beat ${versus}`
+      : `${cand.model} beat no change (${details(cand)}) but not ${versus}`,
+    suspects: v.suspects,
+  };
+}
+
+const details = (w: ModelSummary) =>
+  `MASE ${f(w.mase)}, DM p ${f(w.dmP1)} at h=1, 80% coverage ${f(w.coverage80 * 100, 1)}%`;
+
+/** The usual rule: the best model that clearly beats no change, else no change. */
+function versusNaive(summaries: readonly ModelSummary[]): Verdict {
   const suspects = summaries.filter((s) =>
     s.model !== "naive" && !NEVER_PROMOTED.has(s.model) && leakageSuspect(s)
   ).map((s) => s.model);
@@ -56,16 +153,13 @@ export function decideChampion(summaries: readonly ModelSummary[]): Verdict {
     .filter((s) =>
       s.model !== "naive" && !suspects.includes(s.model) && !NEVER_PROMOTED.has(s.model)
     )
-    .filter((s) =>
-      s.mase < 1 && s.dmStat1 < 0 && s.dmP1 < 0.05 && s.coverage80 >= 0.7 && s.coverage80 <= 0.9
-    )
+    .filter((s) => s.mase < 1 && significant({ stat: s.dmStat1, p: s.dmP1 }) && calibrated(s))
     .sort((a, b) => a.mase - b.mase);
   if (winners.length > 0) {
     const w = winners[0];
     return {
       champion: w.model,
-      reason: `${w.model} beat no change: MASE ${f(w.mase)}, DM p ${f(w.dmP1)} at h=1, ` +
-        `80% coverage ${f(w.coverage80 * 100, 1)}%`,
+      reason: `${w.model} beat no change: ${details(w)}`,
       suspects,
     };
   }
@@ -79,4 +173,33 @@ export function decideChampion(summaries: readonly ModelSummary[]): Verdict {
     reason: `no model beat no change${others.length ? ": " + others.join("; ") : ""}`,
     suspects,
   };
+}
+
+/**
+ * Diebold–Mariano test of `a` against `b` at horizon `h`, on the origins
+ * both were evaluated on (matched by fold and origin). Negative `stat`:
+ * `a` is more accurate.
+ *
+ * @example
+ * ```ts
+ * const t = pairedDm(xgbPoints, driftPoints, 1); // { stat, p }
+ * ```
+ */
+export function pairedDm(
+  a: readonly BacktestPoint[],
+  b: readonly BacktestPoint[],
+  h: number,
+): DmTest {
+  const key = (p: BacktestPoint) => `${p.fold}|${p.origin}`;
+  const bBy = new Map(b.filter((p) => p.h === h).map((p) => [key(p), p]));
+  const pairs = a.filter((p) => p.h === h && bBy.has(key(p)))
+    .sort((x, y) => x.fold - y.fold || x.origin - y.origin);
+  return dieboldMariano(
+    pairs.map((p) => p.y - p.yhat),
+    pairs.map((p) => {
+      const q = bBy.get(key(p))!;
+      return q.y - q.yhat;
+    }),
+    h,
+  );
 }

@@ -22,7 +22,13 @@ import {
   walkForward,
 } from "./evaluation/walkforward.ts";
 import { type MetricRow, scorePoints } from "./evaluation/score.ts";
-import { decideChampion, leakageSuspect, type ModelSummary } from "./promotion.ts";
+import {
+  decideChampion,
+  type DmTest,
+  leakageSuspect,
+  type ModelSummary,
+  pairedDm,
+} from "./promotion.ts";
 import { type ModelArtifact, registerVersion, type SeriesKey, setAlias } from "./registry.ts";
 import { modelCard } from "./card.ts";
 import { XgbPool } from "./models/pool.ts";
@@ -179,7 +185,16 @@ export async function trainSeries(
     ...regimeRows(seedPoints, { sigma, ts: frame.ts, folds }),
   ];
   summaries.push(summaryOf(SEED_REFERENCE, seedRows, horizons[0]));
-  const verdict = decideChampion(summaries);
+  // The champion in place before this run is defended on these same folds.
+  const current = await currentChampionKind(wh, series);
+  const versusCurrent: Record<string, DmTest> = {};
+  const currentPoints = results.get(current as ModelKind)?.points;
+  for (const kind of KINDS) {
+    if (currentPoints && kind !== current) {
+      versusCurrent[kind] = pairedDm(results.get(kind)!.points, currentPoints, horizons[0]);
+    }
+  }
+  const verdict = decideChampion(summaries, { current, versusCurrent });
   const fingerprint = await dataFingerprint(wh, series);
   const featureHash = await featureSetHash(tf, signals);
   const featureSet = featureSetName(signals);
@@ -346,6 +361,17 @@ async function writeBacktest(
     a.endRow();
   }
   a.closeSync();
+}
+
+/** The model kind of a series' current champion, or undefined before its first run. */
+async function currentChampionKind(wh: Warehouse, s: SeriesKey): Promise<string | undefined> {
+  const r = await wh.one<{ model: string }>(
+    `SELECT v.model FROM current_aliases a JOIN model_versions v USING (version_id)
+     WHERE a.alias = 'champion' AND a.exchange = ? AND a.symbol = ? AND a.timeframe = ?
+     ORDER BY a.set_at DESC LIMIT 1`,
+    [s.exchange, s.symbol, s.timeframe],
+  );
+  return r?.model;
 }
 
 /** A fingerprint of a series' candles: count, span and a hash of every value. */

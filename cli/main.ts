@@ -19,6 +19,7 @@ import type { Timeframe } from "../loaders/candles.ts";
 import { InsufficientDataError, trainSeries } from "../pipeline/train.ts";
 import { ingestExchange } from "../loaders/exchanges/mod.ts";
 import { forecastAll } from "../pipeline/forecast.ts";
+import { formatLedger, loadLedger, scoreLedger } from "../pipeline/ledger.ts";
 import { XgbPool } from "../pipeline/models/pool.ts";
 import { createKey, exportKeys, keysFile, listKeys, registerKey, revokeKey } from "../api/keys.ts";
 import { serveApi } from "../api/serve.ts";
@@ -47,6 +48,14 @@ export async function main(args: string[]): Promise<number> {
     case "forecast":
       return await withWriter(cfg, async (wh) => {
         await runForecast(wh);
+        // The ledger: past forecasts scored against the candles that have closed since.
+        for (
+          const line of formatLedger(
+            scoreLedger(await loadLedger(wh, { versionsPerSeries: 3 }), { pooled: true }),
+          )
+        ) {
+          console.log(line);
+        }
         await publish(wh, cfg);
       });
     case "update":

@@ -121,3 +121,29 @@ Deno.test("migration 4 rebuilds ohlcv without its primary key, keeping every row
   wh.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("migration 5 adds the forecast_ledger view over a v4 warehouse's forecasts", async () => {
+  const wh = await openWarehouse(":memory:", { migrate: false });
+  await migrate(wh, MIGRATIONS.filter((m) => m.version <= 4));
+  for (const [ts, close] of [["2024-01-01", 100], ["2024-01-02", 90]] as const) {
+    await wh.run(
+      `INSERT INTO ohlcv (exchange, symbol, timeframe, ts, open, high, low, close, volume)
+       VALUES ('x', 'A/B', '1d', ?::TIMESTAMP, 1, 200, 1, ?, 1)`,
+      [ts, close],
+    );
+  }
+  await wh.run(
+    `INSERT INTO forecasts (version_id, exchange, symbol, timeframe, issued_at, origin_ts, ts,
+       horizon, yhat, lower, upper, level)
+     VALUES ('v', 'x', 'A/B', '1d', '2024-01-02 00:05', '2024-01-01', '2024-01-02', 1, 99, 95, 105, 0.8)`,
+  );
+  assert.equal(await migrate(wh), 5);
+  const r = await wh.one<Record<string, unknown>>("SELECT * FROM forecast_ledger");
+  assert.equal(r?.status, "scored");
+  assert.equal(r?.realized, 90);
+  assert.equal(r?.error_price, 9);
+  assert.equal(r?.naive_error_price, 10);
+  assert.equal(r?.covered_80, false);
+  assert.equal(r?.covered_50, null, "no 50% interval was issued");
+  wh.close();
+});

@@ -48,14 +48,7 @@ export async function main(args: string[]): Promise<number> {
     case "forecast":
       return await withWriter(cfg, async (wh) => {
         await runForecast(wh);
-        // The ledger: past forecasts scored against the candles that have closed since.
-        for (
-          const line of formatLedger(
-            scoreLedger(await loadLedger(wh, { versionsPerSeries: 3 }), { pooled: true }),
-          )
-        ) {
-          console.log(line);
-        }
+        await printLedger(wh);
         await publish(wh, cfg);
       });
     case "update":
@@ -441,6 +434,12 @@ async function runForecast(wh: Warehouse): Promise<void> {
         }) by ${f.version_id}`,
     );
   }
+}
+
+/** The ledger: past forecasts of each series' latest versions, scored against closed candles. */
+async function printLedger(wh: Warehouse): Promise<void> {
+  const rows = await loadLedger(wh, { versionsPerSeries: 3 });
+  for (const line of formatLedger(scoreLedger(rows, { pooled: true }))) console.log(line);
 }
 
 async function defaultExchange(wh: Warehouse): Promise<string> {

@@ -113,8 +113,11 @@ export class KeyRing {
   #keys = new Map<string, StoredKey>();
   #mtime = -1;
   #checked = 0;
-  /** Recently verified tokens → key id; cleared whenever the keys change. */
-  #verified = new Map<string, string>();
+  /**
+   * Recently verified tokens → key id and the time the key expires (ms, or
+   * Infinity); cleared whenever the keys file changes (a revocation, say).
+   */
+  #verified = new Map<string, { id: string; until: number }>();
 
   private constructor(readonly path: string | undefined) {}
 
@@ -141,12 +144,10 @@ export class KeyRing {
    * The key id of a token verified recently, without awaiting anything; `undefined`
    * when the token must go through {@link verify} (unknown, or the keys file is due a check).
    */
-  cached(token: string): string | undefined {
-    if (this.path && Date.now() - this.#checked >= 1000) return undefined;
+  cached(token: string, now: number = Date.now()): string | undefined {
+    if (this.path && now - this.#checked >= 1000) return undefined;
     const hit = this.#verified.get(token);
-    if (hit === undefined) return undefined;
-    const k = this.#keys.get(hit);
-    return k && usable(k, Date.now()) ? hit : undefined;
+    return hit !== undefined && now < hit.until ? hit.id : undefined;
   }
 
   /** The key id when `token` is a valid, unexpired, unrevoked key. */
@@ -155,8 +156,7 @@ export class KeyRing {
     if (this.path && Date.now() - this.#checked >= 1000) await this.#reload(false);
     const hit = this.#verified.get(token);
     if (hit !== undefined) {
-      const k = this.#keys.get(hit);
-      if (k && usable(k, Date.now())) return hit;
+      if (Date.now() < hit.until) return hit.id;
       this.#verified.delete(token);
     }
     const parsed = parseKey(token);
@@ -171,7 +171,7 @@ export class KeyRing {
     if (!(stored && same && usable(stored, Date.now()))) return undefined;
     // Hashing on every request is the API's main cost: remember good tokens.
     if (this.#verified.size >= 1000) this.#verified.clear();
-    this.#verified.set(token, key_id);
+    this.#verified.set(token, { id: key_id, until: expiresMs(stored) });
     return key_id;
   }
 
@@ -196,14 +196,13 @@ export class KeyRing {
 }
 
 function usable(k: StoredKey, now: number): boolean {
-  if (k.revoked_at) return false;
-  if (
-    k.expires_at &&
-    Date.parse(k.expires_at.endsWith("Z") ? k.expires_at : k.expires_at + "Z") <= now
-  ) {
-    return false;
-  }
-  return true;
+  return !k.revoked_at && now < expiresMs(k);
+}
+
+/** When a key stops working (ms since the epoch), or Infinity. */
+function expiresMs(k: StoredKey): number {
+  if (!k.expires_at) return Infinity;
+  return Date.parse(k.expires_at.endsWith("Z") ? k.expires_at : k.expires_at + "Z");
 }
 
 async function storeKey(

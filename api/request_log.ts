@@ -62,7 +62,9 @@ export class RequestLog {
       const parts: string[] = [];
       for (let i = 0; i < rows.length; i += 1000) {
         if (i > 0) await new Promise((r) => setTimeout(r, 0));
-        parts.push(rows.slice(i, i + 1000).map(jsonLine).join(""));
+        let part = "";
+        for (let j = i; j < Math.min(rows.length, i + 1000); j++) part += this.#line(rows[j]);
+        parts.push(part);
       }
       await Deno.mkdir(this.dir, { recursive: true });
       const name = `${Date.now()}-${crypto.randomUUID().slice(0, 8)}.jsonl`;
@@ -81,15 +83,28 @@ export class RequestLog {
     clearInterval(this.#timer);
     await this.flush();
   }
-}
 
-/** One JSON line; `ts` is written as given (ISO text, or epoch milliseconds). */
-function jsonLine(r: RequestRecord): string {
-  const ts = typeof r.ts === "number" ? r.ts : JSON.stringify(r.ts);
-  const key = r.key_id === undefined ? "null" : JSON.stringify(r.key_id);
-  return `{"ts":${ts},"method":${JSON.stringify(r.method)},"path":${
-    JSON.stringify(r.path)
-  },"status":${r.status},"ms":${Math.round(r.ms * 1000) / 1000},"key_id":${key}}\n`;
+  /** JSON text of the method, path and key strings, which repeat from line to line. */
+  #quoted = new Map<string, string>();
+
+  #quote(s: string): string {
+    let q = this.#quoted.get(s);
+    if (q === undefined) {
+      q = JSON.stringify(s);
+      if (this.#quoted.size >= 4096) this.#quoted.clear();
+      this.#quoted.set(s, q);
+    }
+    return q;
+  }
+
+  /** One JSON line; `ts` is written as given (ISO text, or epoch milliseconds). */
+  #line(r: RequestRecord): string {
+    const ts = typeof r.ts === "number" ? r.ts : JSON.stringify(r.ts);
+    const key = r.key_id === undefined ? "null" : this.#quote(r.key_id);
+    return '{"ts":' + ts + ',"method":' + this.#quote(r.method) + ',"path":' +
+      this.#quote(r.path) + ',"status":' + r.status + ',"ms":' +
+      Math.round(r.ms * 1000) / 1000 + ',"key_id":' + key + "}\n";
+  }
 }
 
 /** Moves flushed request logs into `api_requests`, then removes the files. */

@@ -13,7 +13,7 @@ import { type Timeframe, timeframeMs } from "../loaders/candles.ts";
 import { featureSetHash, featureSetName, loadFeatures } from "./features/core.ts";
 import { specsFromColumns } from "./features/signals.ts";
 import { ewmaVolatility } from "./evaluation/targets.ts";
-import { halfWidths } from "./evaluation/walkforward.ts";
+import { calibratedHalfWidths } from "./evaluation/conformal.ts";
 import { loadArtifact } from "./registry.ts";
 import { Booster, type XgbParams } from "./models/xgboost.ts";
 
@@ -140,7 +140,8 @@ export async function forecastVersion(
         b.free();
       }
     }
-    const half = halfWidths(hm.q, sigma, hm.h);
+    // Quantiles of σ's volatility bin; the pooled ones for artifacts without bins.
+    const half = calibratedHalfWidths(hm, sigma, hm.h);
     for (const level of a.levels) {
       points.push({
         ts: origin + hm.h * step,

@@ -7,8 +7,10 @@
  * embargo of h candles, as is the test block), and then predicts the test
  * block. Interval half-widths are `q · σ · √h`, where σ is the causal EWMA
  * volatility at the origin and q the conformal quantile of
- * `|y − ŷ| / (σ √h)` on the calibration origins. The serving model is the
- * same recipe with the whole history as its training window.
+ * `|y − ŷ| / (σ √h)` on the calibration origins of σ's tercile (see
+ * `conformal.ts`: the tercile edges and quantiles come from the calibration
+ * origins only). The serving model is the same recipe with the whole history
+ * as its training window, and carries its edges and quantiles.
  *
  * @module
  */
@@ -16,13 +18,19 @@ import type { FeatureFrame } from "../features/core.ts";
 import type { XgbPool } from "../models/pool.ts";
 import type { XgbParams } from "../models/xgboost.ts";
 import { type Fold, trainIndices } from "./folds.ts";
-import { mean, quantile } from "./metrics.ts";
+import { mean } from "./metrics.ts";
+import {
+  calibratedHalfWidths,
+  type Calibration,
+  fitCalibration,
+  halfWidths,
+  LEVELS,
+} from "./conformal.ts";
+
+export { halfWidths, LEVELS };
 
 /** The model kinds the walk-forward knows. */
 export type ModelKind = "naive" | "drift" | "xgboost";
-
-/** Interval levels produced for every forecast. */
-export const LEVELS = [0.5, 0.8, 0.95] as const;
 
 /** What one model needs to be evaluated. */
 export interface EvalSetup {
@@ -36,6 +44,11 @@ export interface EvalSetup {
   step: number;
   pool: XgbPool;
   params: XgbParams;
+  /**
+   * Fewest calibration origins for a volatility bin to get its own interval
+   * quantiles (default `MIN_BIN`); `Infinity` pools them all, as before bins.
+   */
+  minBin?: number;
 }
 
 /** One out-of-sample prediction (log-return scale). */
@@ -49,11 +62,12 @@ export interface BacktestPoint {
   half: Record<number, number>;
 }
 
-/** A fitted serving model for one horizon. */
-export interface HorizonModel {
+/**
+ * A fitted serving model for one horizon. Its calibration (`q`, `bins`) sets
+ * the intervals; artifacts written before `bins` existed have `q` only.
+ */
+export interface HorizonModel extends Calibration {
   h: number;
-  /** Conformal quantiles of the scaled score, per level. */
-  q: Record<number, number>;
   /** Drift models: the constant forecast. */
   constant?: number;
   /** XGBoost models: the booster bytes. */
@@ -93,7 +107,7 @@ export async function walkForward(
             h,
             y: y[test[j]],
             yhat,
-            half: halfWidths(r.q, setup.sigma[test[j]], h),
+            half: calibratedHalfWidths(r.calibration, setup.sigma[test[j]], h),
           })),
         })),
       );
@@ -108,17 +122,6 @@ export async function walkForward(
   };
 }
 
-/** Interval half-widths (log-return units) at an origin for each level. */
-export function halfWidths(
-  q: Record<number, number>,
-  sigma: number,
-  h: number,
-): Record<number, number> {
-  const out: Record<number, number> = {};
-  for (const l of LEVELS) out[l] = q[l] * sigma * Math.sqrt(h);
-  return out;
-}
-
 async function fitOne(
   kind: ModelKind,
   setup: EvalSetup,
@@ -126,7 +129,7 @@ async function fitOne(
   train: number[],
   test: number[],
   keep: boolean,
-): Promise<{ testPreds: number[]; q: Record<number, number>; model: HorizonModel }> {
+): Promise<{ testPreds: number[]; calibration: Calibration; model: HorizonModel }> {
   const { frame, step } = setup;
   const y = setup.targets.get(h)!;
   if (train.length < 50) {
@@ -162,18 +165,16 @@ async function fitOne(
   const scores = calib.map((i, j) =>
     Math.abs(y[i] - calibPreds[j]) / (setup.sigma[i] * Math.sqrt(h))
   );
-  const q: Record<number, number> = {};
-  for (const l of LEVELS) {
-    // Split-conformal: the ceil((n+1)·level)/n empirical quantile.
-    const n = scores.length;
-    q[l] = quantile(scores, Math.min(1, Math.ceil((n + 1) * l) / n));
-  }
+  const calibration = fitCalibration(scores, calib.map((i) => setup.sigma[i]), {
+    minBin: setup.minBin,
+  });
   return {
     testPreds,
-    q,
+    calibration,
     model: {
       h,
-      q,
+      q: calibration.q,
+      bins: calibration.bins,
       constant,
       booster,
       trainedOn: { from: frame.ts[fit[0]], to: frame.ts[fit[fit.length - 1]], rows: fit.length },

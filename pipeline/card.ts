@@ -57,7 +57,7 @@ ${sample}${suspect}
     a.levels.map((l) => `${l * 100}%`).join(" / ")
   } intervals; prices are rebuilt as close × exp(return).
 - **Model**: ${DESCRIPTIONS[a.model] ?? a.model}
-- **Intervals**: split-conformal on the last 20% of the training window, scaled by EWMA volatility (λ = ${a.sigma.lambda}) × √h.
+- **Intervals**: split-conformal on the last 20% of the training window, scaled by EWMA volatility (λ = ${a.sigma.lambda}) × √h, with quantiles per volatility tercile of the calibration origins (Mondrian), so each regime gets its own width.
 - **Data**: ${a.data.start} → ${a.data.end} (fingerprint \`${a.data.fingerprint}\`).
 - **Features**: \`${a.feature_set}\` (sha256 \`${a.feature_set_hash.slice(0, 16)}…\`): ${
     a.feature_columns.join(", ")

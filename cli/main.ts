@@ -274,6 +274,7 @@ async function updateLocked(
       );
     }
     await runForecast(wh);
+    await printLedger(wh);
     await publish(wh, cfg);
   });
   if (failures.length > 0) {

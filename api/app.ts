@@ -204,13 +204,22 @@ export function createApp(deps: AppDeps) {
       });
       const at = new Map<number, number>();
       s.ts.forEach((t, i) => at.set(t, i));
+      const step = TIMEFRAMES[s.timeframe as Timeframe] ?? 0;
+      const now = Date.now();
       return c.json({
         symbol: s.symbol,
         timeframe: s.timeframe,
         exchange: s.exchange,
         points: rows.slice(-5000).map((r) => {
-          const i = at.get(Date.parse(r.ts));
-          return { ...r, actual: i === undefined ? null : s.close[i] };
+          const t = Date.parse(r.ts);
+          const closesAt = t + step;
+          // Realized only once the target candle has closed (a partial candle is not).
+          const i = closesAt <= now ? at.get(t) : undefined;
+          return {
+            ...r,
+            closes_at: new Date(closesAt).toISOString(),
+            actual: i === undefined ? null : s.close[i],
+          };
         }),
       });
     })

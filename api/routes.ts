@@ -67,11 +67,13 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   },
   {
     path: "/api/v1/forecasts/history",
-    summary: "Past forecasts (80% interval) beside the realized close.",
+    summary: "Past forecasts (80% interval) beside the realized close " +
+      "(actual is null until the target candle has closed).",
     auth: true,
     query: ohlcvQuery,
     responses: {
-      "200": "{ points }",
+      "200":
+        "{ symbol, timeframe, exchange, points: [{ ts, closes_at, horizon, yhat, lower, upper, actual }] }",
       "400": "bad input",
       "401": "missing or bad key",
       "404": "unknown series",

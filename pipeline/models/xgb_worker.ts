@@ -5,15 +5,15 @@
  * @module
  */
 import { Booster } from "./xgboost.ts";
-import type { FitJob, FitResult } from "./pool.ts";
+import type { FitResult, PackedFitJob } from "./pool.ts";
 
 type WorkerScope = {
-  onmessage: ((e: MessageEvent<FitJob>) => void) | null;
+  onmessage: ((e: MessageEvent<PackedFitJob>) => void) | null;
   postMessage(m: FitResult | { id: number; error: string }): void;
 };
 const scope = globalThis as unknown as WorkerScope;
 
-scope.onmessage = async (e: MessageEvent<FitJob>) => {
+scope.onmessage = async (e: MessageEvent<PackedFitJob>) => {
   const job = e.data;
   try {
     const b = await Booster.train(job.x, job.y, job.params);

@@ -1,11 +1,20 @@
 /**
- * XGBoost through ml-xgboost (XGBoost 0.7 compiled to WASM), loaded so that
- * it works under Deno, with boosters that free their WASM memory.
+ * XGBoost through ml-xgboost (XGBoost 0.7, `fast_hist`, compiled to WASM by
+ * emscripten 1.37: single-threaded, no SIMD), loaded so that it works under
+ * Deno, with boosters that free their WASM memory.
  *
  * ml-xgboost's emscripten glue takes its browser branch when `self` exists
  * (it does in Deno) and then cannot find `xgboost.wasm`. Loading it through
  * `createRequire` with `self` hidden for the duration of the load makes it
  * take the Node branch. Nothing in node_modules is patched.
+ *
+ * Data goes into the WASM heap directly, as float32, from a {@link Matrix}
+ * or from rows, with the same C calls and parameters as ml-xgboost's own
+ * class (so the same inputs give the same booster bytes), but without its
+ * copies: ml-matrix, a flattened array, a Float32Array, then the emscripten
+ * stack. That stack is 5 MB: ml-xgboost's `train()` fails with "memory
+ * access out of bounds" from about 60,000 rows × 21 features; this path has
+ * no such limit.
  *
  * @module
  */
@@ -42,21 +51,64 @@ export const DEFAULT_XGB_PARAMS: XgbParams = {
   seed: 42,
 };
 
-interface MlXgbInstance {
-  train(x: number[][], y: number[]): void;
-  predict(x: number[][]): number[];
-  toJSON(): { name: string; model: number[]; options: Record<string, string> };
-  free(): void;
-}
-interface MlXgbClass {
-  new (options: Record<string, unknown>): MlXgbInstance;
-  load(model: { name: string; model: number[]; options: Record<string, unknown> }): MlXgbInstance;
+/** A row-major float32 matrix: row `i` is `data.subarray(i * cols, (i + 1) * cols)`. */
+export interface Matrix {
+  data: Float32Array;
+  rows: number;
+  cols: number;
 }
 
-let loading: Promise<MlXgbClass> | undefined;
+/** Rows or a {@link Matrix}: what training and prediction take. */
+export type Rows = number[][] | Matrix;
 
-/** Loads ml-xgboost once per process. */
-export function loadXgboost(): Promise<MlXgbClass> {
+/**
+ * Packs rows into a float32 {@link Matrix} (the precision XGBoost uses):
+ * one copy, and a buffer that can be transferred to a worker.
+ *
+ * @example
+ * ```ts
+ * const m = toMatrix([[1, 2], [3, 4]]); // { rows: 2, cols: 2, data: Float32Array [1, 2, 3, 4] }
+ * ```
+ */
+export function toMatrix(x: Rows): Matrix {
+  if (!Array.isArray(x)) return x;
+  const rows = x.length, cols = rows ? x[0].length : 0;
+  const data = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    if (x[i].length !== cols) {
+      throw new RangeError(`XGBoost row ${i} has ${x[i].length} features, row 0 has ${cols}`);
+    }
+    data.set(x[i], i * cols);
+  }
+  return { data, rows, cols };
+}
+
+/** The emscripten module's exports that this file calls. */
+interface Wasm {
+  HEAPU8: Uint8Array;
+  HEAPF32: Float32Array;
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
+  _create_model(x: number, y: number, rows: number, cols: number): number;
+  _train_full_model(model: number, iterations: number): void;
+  _predict_one(model: number, row: number, cols: number, out: number): number;
+  _prediction_size(model: number, row: number, cols: number, out: number): number;
+  _save_model(model: number): number;
+  _get_file_content(out: number, size: number): void;
+  _load_model(bytes: number, size: number): number;
+  _free_memory_model(model: number): void;
+  cwrap(name: string, ret: null, args: string[]): (...a: unknown[]) => void;
+}
+
+interface Loaded {
+  wasm: Wasm;
+  setParam: (model: number, name: string, value: string) => void;
+}
+
+let loading: Promise<Loaded> | undefined;
+
+/** Loads ml-xgboost's WASM once per process (or worker). */
+function loadWasm(): Promise<Loaded> {
   loading ??= (async () => {
     const require = createRequire(import.meta.url);
     const g = globalThis as { self?: unknown };
@@ -66,7 +118,11 @@ export function loadXgboost(): Promise<MlXgbClass> {
     console.warn = console.error = () => {};
     delete g.self;
     try {
-      return await (require("ml-xgboost") as Promise<MlXgbClass>);
+      // The package's entry resolves once the runtime is up; the module it
+      // wraps is the glue below (the same instance, from require's cache).
+      await require("ml-xgboost");
+      const wasm = require("ml-xgboost/dist/wasm/xgboost") as Wasm;
+      return { wasm, setParam: wasm.cwrap("set_param", null, ["number", "string", "string"]) };
     } finally {
       g.self = self;
       console.warn = warn;
@@ -75,6 +131,24 @@ export function loadXgboost(): Promise<MlXgbClass> {
   })();
   return loading;
 }
+
+/**
+ * ml-xgboost's defaults, set before ours in this order (it sets every option,
+ * `predictionSize` included, which XGBoost ignores): kept so that boosters
+ * are byte-identical to the ones its class trains.
+ */
+const ML_XGBOOST_DEFAULTS = {
+  booster: "gbtree",
+  objective: "reg:linear",
+  max_depth: 5,
+  eta: 0.1,
+  min_child_weight: 1,
+  subsample: 0.5,
+  colsample_bytree: 1,
+  silent: 1,
+  iterations: 200,
+  predictionSize: 1,
+};
 
 /**
  * A trained booster; call {@link Booster.free} when done (WASM memory is not
@@ -89,48 +163,116 @@ export function loadXgboost(): Promise<MlXgbClass> {
  * ```
  */
 export class Booster {
-  private constructor(private inner: MlXgbInstance | undefined) {}
+  private constructor(private wasm: Wasm, private handle: number) {}
 
   /** Trains a booster on rows `x` and targets `y`. */
-  static async train(x: number[][], y: number[], params: XgbParams): Promise<Booster> {
-    if (x.length === 0) throw new RangeError("Cannot train XGBoost on zero rows");
-    if (x.length !== y.length) {
-      throw new RangeError(`XGBoost rows (${x.length}) and targets (${y.length}) differ`);
+  static async train(x: Rows, y: ArrayLike<number>, params: XgbParams): Promise<Booster> {
+    const m = toMatrix(x);
+    if (m.rows === 0) throw new RangeError("Cannot train XGBoost on zero rows");
+    if (m.rows !== y.length) {
+      throw new RangeError(`XGBoost rows (${m.rows}) and targets (${y.length}) differ`);
     }
-    const XGBoost = await loadXgboost();
-    const m = new XGBoost({ ...params, silent: 1, nthread: 1 });
-    await quietly(() => m.train(x, y));
-    return new Booster(m);
+    const { wasm, setParam } = await loadWasm();
+    const px = wasm._malloc(m.data.byteLength), py = wasm._malloc(m.rows * 4);
+    let handle = 0;
+    try {
+      // HEAPF32 is read after malloc: a grown heap is a new buffer.
+      wasm.HEAPF32.set(m.data, px >> 2);
+      wasm.HEAPF32.set(y, py >> 2);
+      handle = wasm._create_model(px, py, m.rows, m.cols); // copies both
+    } finally {
+      wasm._free(px);
+      wasm._free(py);
+    }
+    const b = new Booster(wasm, handle);
+    const options: Record<string, unknown> = {
+      ...ML_XGBOOST_DEFAULTS,
+      ...params,
+      silent: 1,
+      nthread: 1,
+    };
+    try {
+      await quietly(() => {
+        for (const [k, v] of Object.entries(options)) {
+          if (k !== "iterations") setParam(handle, k, String(v));
+        }
+        wasm._train_full_model(handle, params.iterations);
+      });
+    } catch (err) {
+      b.free();
+      throw err;
+    }
+    return b;
   }
 
-  /** Restores a booster from {@link Booster.save}'s bytes. */
-  static async load(bytes: Uint8Array, params: XgbParams): Promise<Booster> {
-    const XGBoost = await loadXgboost();
-    const model = Array.from(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    return new Booster(XGBoost.load({ name: "ml-xgboost", model, options: { ...params } }));
+  /** Restores a booster from {@link Booster.save}'s bytes (`params` are not needed any more). */
+  static async load(bytes: Uint8Array, _params?: XgbParams): Promise<Booster> {
+    const { wasm } = await loadWasm();
+    const p = wasm._malloc(bytes.byteLength);
+    try {
+      wasm.HEAPU8.set(bytes, p);
+      const handle = wasm._load_model(p, bytes.byteLength);
+      if (handle === 0) throw new Error("XGBoost could not load this model");
+      return new Booster(wasm, handle);
+    } finally {
+      wasm._free(p);
+    }
   }
 
-  /** Predictions for rows `x`. */
-  predict(x: number[][]): number[] {
-    if (x.length === 0) return [];
-    return this.#model().predict(x);
+  /** Predictions for rows `x`, one float32 value each (as ml-xgboost's `predict`). */
+  predict(x: Rows): number[] {
+    const handle = this.#handle();
+    const m = toMatrix(x);
+    if (m.rows === 0) return [];
+    const wasm = this.wasm;
+    // ml-xgboost asks for the output size first (one value for regression).
+    const pr = wasm._malloc(m.cols * 4);
+    let size = 1, pout = 0;
+    try {
+      wasm.HEAPF32.set(m.data.subarray(0, m.cols), pr >> 2);
+      size = wasm._prediction_size(handle, pr, m.cols, 0);
+      if (size !== 1) throw new RangeError(`XGBoost predicts ${size} values per row; expected 1`);
+      pout = wasm._malloc(4);
+      const out = new Array<number>(m.rows);
+      for (let i = 0; i < m.rows; i++) {
+        const f32 = wasm.HEAPF32; // re-read: prediction may grow the heap
+        f32.set(m.data.subarray(i * m.cols, (i + 1) * m.cols), pr >> 2);
+        f32[pout >> 2] = 0;
+        wasm._predict_one(handle, pr, m.cols, pout);
+        out[i] = wasm.HEAPF32[pout >> 2];
+      }
+      return out;
+    } finally {
+      wasm._free(pr);
+      if (pout) wasm._free(pout);
+    }
   }
 
   /** The booster in XGBoost's binary model format. */
   save(): Uint8Array {
-    const { model } = this.#model().toJSON();
-    return new Uint8Array(Int8Array.from(model).buffer);
+    const handle = this.#handle();
+    const wasm = this.wasm;
+    const size = wasm._save_model(handle);
+    if (size < 0) throw new Error("XGBoost could not save this model");
+    const p = wasm._malloc(size);
+    try {
+      wasm.HEAPU8.fill(0, p, p + size);
+      wasm._get_file_content(p, size);
+      return wasm.HEAPU8.slice(p, p + size);
+    } finally {
+      wasm._free(p);
+    }
   }
 
   /** Frees the WASM memory; the booster cannot be used afterwards. */
   free(): void {
-    this.inner?.free();
-    this.inner = undefined;
+    if (this.handle) this.wasm._free_memory_model(this.handle);
+    this.handle = 0;
   }
 
-  #model(): MlXgbInstance {
-    if (!this.inner) throw new Error("This XGBoost booster was freed");
-    return this.inner;
+  #handle(): number {
+    if (!this.handle) throw new Error("This XGBoost booster was freed");
+    return this.handle;
   }
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Booster, DEFAULT_XGB_PARAMS } from "./xgboost.ts";
+import { Booster, DEFAULT_XGB_PARAMS, toMatrix } from "./xgboost.ts";
 import { XgbPool } from "./pool.ts";
 
 function data(n: number, seed = 1) {
@@ -50,4 +50,53 @@ Deno.test("Booster.train() refuses mismatched inputs with a clear message", asyn
     /rows \(1\) and targets \(2\)/,
   );
   await assert.rejects(() => Booster.train([], [], DEFAULT_XGB_PARAMS), /zero rows/);
+});
+
+Deno.test("Booster trains on a float32 Matrix exactly as on rows: same bytes, same predictions", async () => {
+  const { x, y } = data(500, 3);
+  const params = { ...DEFAULT_XGB_PARAMS, min_child_weight: 1, iterations: 10 };
+  const a = await Booster.train(x, y, params);
+  const b = await Booster.train(toMatrix(x), Float32Array.from(y), params);
+  assert.deepEqual(b.save(), a.save());
+  assert.deepEqual(b.predict(toMatrix(x.slice(0, 30))), a.predict(x.slice(0, 30)));
+  a.free();
+  b.free();
+});
+
+Deno.test("Booster.train() takes more data than the 5 MB emscripten stack ml-xgboost copies it to", async () => {
+  // ml-xgboost's own train() fails here with "memory access out of bounds" (65,000 × 21 × 4 B).
+  let s = 5;
+  const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const x = Array.from({ length: 65_000 }, () => Array.from({ length: 21 }, rnd));
+  const y = x.map((r) => (r[0] > 0.5 ? 1 : -1));
+  const params = { ...DEFAULT_XGB_PARAMS, max_depth: 1, min_child_weight: 1, iterations: 2 };
+  const b = await Booster.train(x, y, params);
+  const p = b.predict([[0.1, ...x[0].slice(1)], [0.9, ...x[0].slice(1)]]);
+  assert.ok(p[0] < 0 && p[1] > 0, `${p}`);
+  b.free();
+});
+
+Deno.test("toMatrix() packs rows as float32 and refuses ragged rows with the row's number", () => {
+  const m = toMatrix([[1, 2], [3, 0.1]]);
+  assert.deepEqual([m.rows, m.cols, Array.from(m.data)], [2, 2, [1, 2, 3, Math.fround(0.1)]]);
+  assert.throws(() => toMatrix([[1, 2], [3]]), /row 1 has 1 features, row 0 has 2/);
+});
+
+Deno.test("XgbPool.fit() copies a caller's Matrix (its buffer stays usable) and takes rows too", async () => {
+  const { x, y } = data(300, 11);
+  const params = { ...DEFAULT_XGB_PARAMS, min_child_weight: 1, iterations: 5 };
+  const m = toMatrix(x);
+  const pool = new XgbPool(1);
+  try {
+    const a = await pool.fit({ x: m, y, params, predict: [m], save: true });
+    assert.equal(m.data.length, 300 * 3);
+    const b = await pool.fit({ x, y, params, predict: [x], save: true });
+    assert.deepEqual(a, { ...b, id: a.id });
+    await assert.rejects(
+      () => pool.fit({ x: [[1, 2], [3]], y: [1, 2], params, predict: [], save: false }),
+      /row 1 has 1 features/,
+    );
+  } finally {
+    pool.close();
+  }
 });

@@ -133,7 +133,8 @@ export async function benchXgboost(options: { rounds?: number } = {}): Promise<B
       },
       {
         name: "xgboost-train vs native (2 threads)",
-        what: label,
+        what:
+          `${label}; native's 2 threads wait on each other: meaningless while other work shares the cores`,
         value: o,
         unit: "ms",
         reference: `${v} hist, 2 threads: ${n2.toFixed(0)} ms`,
@@ -141,7 +142,8 @@ export async function benchXgboost(options: { rounds?: number } = {}): Promise<B
       },
       {
         name: "xgboost-train, 2 fits on XgbPool(2) vs native",
-        what: `the same fit twice at once on the pool's 2 workers (rows sent to workers included)`,
+        what:
+          "the same fit twice at once on the pool's 2 workers (rows sent to workers included); needs 2 idle cores",
         value: p2,
         unit: "ms",
         reference: `${v} hist, 2 threads, one fit after the other: ${nn2.toFixed(0)} ms`,

@@ -30,6 +30,13 @@ const STEP_MS: Record<string, number> = {
 const POINTS_PER_SERIES = 480;
 
 await runLoader("track-record.json", async (db) => {
+  // Candle lengths, so a target counts as realized only once its candle has closed.
+  await db.run(
+    `CREATE TEMP TABLE steps AS SELECT * FROM (VALUES ${
+      Object.keys(STEP_MS).map(() => "(?, ?)").join(", ")
+    }) AS t(timeframe, step_ms)`,
+    Object.entries(STEP_MS).flat(),
+  );
   await db.run(`
     CREATE TEMP TABLE tr AS
     WITH d AS (
@@ -42,8 +49,10 @@ await runLoader("track-record.json", async (db) => {
     FROM d
     LEFT JOIN ohlcv o ON o.exchange = d.exchange AND o.symbol = d.symbol
       AND o.timeframe = d.timeframe AND o.ts = d.origin_ts
+    LEFT JOIN steps s ON s.timeframe = d.timeframe
     LEFT JOIN ohlcv a ON a.exchange = d.exchange AND a.symbol = d.symbol
-      AND a.timeframe = d.timeframe AND a.ts = d.ts`);
+      AND a.timeframe = d.timeframe AND a.ts = d.ts
+      AND epoch_ms(a.ts) + s.step_ms <= epoch_ms(now())`);
   // One row per forecast point (the levels folded into columns).
   await db.run(`
     CREATE TEMP TABLE pts AS

@@ -15,7 +15,7 @@ import { Metrics } from "./metrics.ts";
 import { docsPage, openApiDocument } from "./openapi.ts";
 import { ROUTE_DOCS } from "./routes.ts";
 import type { RateLimiter } from "./rate_limit.ts";
-import { type LiveView, seriesKey, type ServingView } from "./serving.ts";
+import { type LiveView, type SeriesData, seriesKey, type ServingView } from "./serving.ts";
 import { type Timeframe, TIMEFRAMES } from "../loaders/candles.ts";
 
 /** What the app needs from its host. */
@@ -62,12 +62,13 @@ export function createApp(deps: AppDeps) {
     v: ServingView,
     key: string,
     body: () => string | undefined,
+    headers: Record<string, string> = JSON_HEADERS,
   ): Response | undefined => {
     if (protos?.view !== v) protos = { view: v, byKey: new Map(), bySearch: new Map() };
     let proto = protos.byKey.get(key);
     if (proto === undefined) {
       const text = body();
-      proto = text === undefined ? null : new Response(text, { headers: JSON_HEADERS });
+      proto = text === undefined ? null : new Response(text, { headers });
       if (protos.byKey.size >= 512) protos.byKey.clear();
       protos.byKey.set(key, proto);
     }
@@ -234,6 +235,7 @@ export function createApp(deps: AppDeps) {
       // Without a start, the most recent `limit` candles; with one, the first `limit` from it.
       const from = q.start === undefined ? Math.max(lo, hiEx - limit) : lo;
       const to = Math.min(hiEx, from + limit);
+      if (wantsCsv(c.req.header("accept"))) return ohlcvCsv(c.req.url, s, from, to, hiEx);
       // Candles are pre-serialized at load; a page is a join of their texts.
       return cachedResponse(v, `ohlcv|${k}|${from}|${to}|${hiEx}`, () => {
         const head = JSON.stringify({
@@ -245,7 +247,7 @@ export function createApp(deps: AppDeps) {
         return `${head.slice(0, -1)},"candles":[${s.json.slice(from, to).join(",")}],"next":${
           to < hiEx ? `"${s.iso[to]}"` : "null"
         }}`;
-      })!;
+      }, JSON_VARY_HEADERS)!;
     })
     .get("/models", (c) => {
       const q = parseSeries(c);
@@ -405,6 +407,9 @@ const JSON_HEADERS: Record<string, string> = {
   "referrer-policy": "no-referrer",
 };
 
+/** The same, for answers that also come as CSV (caches must key them by Accept). */
+const JSON_VARY_HEADERS: Record<string, string> = { ...JSON_HEADERS, vary: "accept" };
+
 /** Responses built with the security headers already in place. */
 const SECURED = new WeakSet<Response>();
 const secured = (r: Response): Response => (SECURED.add(r), r);
@@ -453,6 +458,56 @@ function findSeries(
     m.symbol === q.symbol && m.timeframe === tf && (!q.exchange || m.exchange === q.exchange)
   );
   return m && seriesKey(m.exchange, m.symbol, m.timeframe);
+}
+
+/**
+ * True when the Accept header ranks `text/csv` above JSON (`*\/*` and a
+ * missing header mean JSON).
+ */
+export function wantsCsv(accept: string | undefined): boolean {
+  if (!accept) return false;
+  let csv = 0, json = 0;
+  for (const part of accept.slice(0, 1000).split(",")) {
+    const [type, ...params] = part.trim().toLowerCase().split(";");
+    const qp = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    const q = qp === undefined ? 1 : Number(qp.slice(2));
+    if (!(q >= 0 && q <= 1)) continue;
+    if (type === "text/csv") csv = Math.max(csv, q);
+    else if (type === "application/json" || type === "*/*" || type === "application/*") {
+      json = Math.max(json, q);
+    }
+  }
+  return csv > 0 && csv > json;
+}
+
+/**
+ * A page of candles as CSV (`ts,open,high,low,close,volume`, ISO 8601 UTC times);
+ * the next page is in a `Link: <…>; rel="next"` header, and sample data says so
+ * in `X-Prevision-Sample`.
+ */
+function ohlcvCsv(
+  url: string,
+  s: SeriesData,
+  from: number,
+  to: number,
+  hiEx: number,
+): Response {
+  let text = "ts,open,high,low,close,volume\n";
+  for (let i = from; i < to; i++) {
+    text += `${s.iso[i]},${s.open[i]},${s.high[i]},${s.low[i]},${s.close[i]},${s.volume[i]}\n`;
+  }
+  const headers: Record<string, string> = {
+    ...JSON_HEADERS,
+    "content-type": "text/csv; charset=utf-8; header=present",
+    "vary": "accept",
+  };
+  if (to < hiEx) {
+    const next = new URL(url);
+    next.searchParams.set("start", s.iso[to]);
+    headers["link"] = `<${next.pathname}${next.search}>; rel="next"`;
+  }
+  if (s.exchange === "sample") headers["x-prevision-sample"] = "synthetic data";
+  return secured(new Response(text, { headers }));
 }
 
 function lowerBound(a: Float64Array, x: number): number {

@@ -13,6 +13,8 @@ export interface RouteDoc {
   auth: boolean;
   query?: z.ZodObject;
   responses: Record<string, string>;
+  /** Also answers `text/csv` when the Accept header asks for it. */
+  csv?: boolean;
 }
 
 /**
@@ -50,6 +52,8 @@ export function openApiDocument(routes: readonly RouteDoc[]): Record<string, unk
               description,
               content: code === "200" && r.path === "/metrics"
                 ? { "text/plain": {} }
+                : code === "200" && r.csv
+                ? { "application/json": {}, "text/csv": {} }
                 : { "application/json": {} },
             },
           ]),

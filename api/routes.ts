@@ -43,11 +43,13 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   {
     path: "/api/v1/ohlcv",
     summary:
-      "Candles oldest first within start/end, at most limit (default 1000), with the next page's start.",
+      "Candles oldest first within start/end, at most limit (default 1000), with the next page's start; " +
+      "CSV (ts,open,high,low,close,volume) on Accept: text/csv, the next page in a Link header.",
     auth: true,
     query: ohlcvQuery,
+    csv: true,
     responses: {
-      "200": "{ candles, next }",
+      "200": "{ candles, next }, or CSV",
       "400": "bad input, field named",
       "401": "missing or bad key",
       "404": "unknown series",

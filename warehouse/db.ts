@@ -74,9 +74,10 @@ export class Warehouse {
   ): Promise<Record<string, unknown[]>> {
     const reader = await this.conn.runAndReadAll(sql, params);
     const names = reader.columnNames();
+    // With no rows the reader holds no chunks, so no columns: each name still gets [].
     const cols = reader.getColumnsJS();
     const out: Record<string, unknown[]> = {};
-    names.forEach((n, i) => out[n] = cols[i].map(plainValue));
+    names.forEach((n, i) => out[n] = (cols[i] ?? []).map(plainValue));
     return out;
   }
 

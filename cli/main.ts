@@ -158,9 +158,26 @@ async function train(cfg: Config, rest: string[]): Promise<number> {
         [exchange],
       )).map((r) => r.symbol);
     const timeframes = values.timeframe ? tfList(values.timeframe) : ["1d", "1h"] as Timeframe[];
-    const all = timeframes.flatMap((timeframe) =>
+    const requested = timeframes.flatMap((timeframe) =>
       symbols.map((symbol) => ({ exchange, symbol, timeframe }))
     );
+    // Only stored series are trained; the others are named, not a crash.
+    const stored = new Set(
+      (await wh.rows<{ key: string }>(
+        "SELECT DISTINCT symbol || ' ' || timeframe AS key FROM ohlcv WHERE exchange = ?",
+        [exchange],
+      )).map((r) => r.key),
+    );
+    const all = requested.filter((s) => stored.has(`${s.symbol} ${s.timeframe}`));
+    for (const s of requested.filter((s) => !all.includes(s))) {
+      console.error(`train: no candles for ${s.symbol} ${s.timeframe} on ${exchange}: skipped`);
+    }
+    if (all.length === 0) {
+      throw new UsageError(
+        `None of the requested series has candles on ${exchange}: ingest them first ` +
+          `(deno task ingest), or name stored ones with --symbols and --timeframe`,
+      );
+    }
     const series = shard ? all.filter((s) => inShard(s, shard)) : all;
     if (shard) {
       console.log(

@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { openWarehouse } from "../warehouse/db.ts";
+import { ingestSample } from "../loaders/sample/mod.ts";
+
+async function cli(args: string[], env: Record<string, string>) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "cli/main.ts", ...args],
+    env: { ...env, NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** A warehouse holding daily sample candles of BTC/USDT only. */
+async function dailyOnly(): Promise<{ dir: string; env: Record<string, string> }> {
+  const dir = await Deno.makeTempDir();
+  const db = join(dir, "w.duckdb");
+  const wh = await openWarehouse(db);
+  try {
+    await ingestSample(wh, {
+      now: Date.UTC(2025, 5, 1),
+      days: 320,
+      symbols: ["BTC/USDT"],
+      timeframes: ["1d"],
+    });
+  } finally {
+    wh.close();
+  }
+  return { dir, env: { PREVISION_DB: db, PREVISION_MODELS: join(dir, "models") } };
+}
+
+Deno.test({
+  name: "train trains the requested series that have candles and names the others as skipped",
+  sanitizeResources: false,
+  async fn() {
+    const { dir, env } = await dailyOnly();
+    try {
+      // The default timeframes are 1d and 1h; only 1d is stored.
+      const r = await cli(
+        ["train", "--symbols", "BTC/USDT,DOGE/USDT", "--horizons", "1", "--folds", "2"],
+        env,
+      );
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const out = r.stdout + r.stderr;
+      assert.match(out, /no candles for DOGE\/USDT 1d on sample: skipped/);
+      assert.match(out, /no candles for BTC\/USDT 1h on sample: skipped/);
+      assert.match(out, /no candles for DOGE\/USDT 1h on sample: skipped/);
+      assert.match(r.stdout, /BTC\/USDT 1d: champion /);
+      assert.doesNotMatch(out, /TypeError|Cannot read properties/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "train exits 2 with a clear message when no requested series has candles",
+  sanitizeResources: false,
+  async fn() {
+    const { dir, env } = await dailyOnly();
+    try {
+      const r = await cli(["train", "--symbols", "DOGE/USDT", "--timeframe", "1d"], env);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stdout + r.stderr, /no candles for DOGE\/USDT 1d on sample: skipped/);
+      assert.match(r.stderr, /None of the requested series has candles on sample/);
+      assert.doesNotMatch(r.stderr, /Failed:|TypeError/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -40,7 +40,7 @@ Deno.test({
     try {
       // The default timeframes are 1d and 1h; only 1d is stored.
       const r = await cli(
-        ["train", "--symbols", "BTC/USDT,DOGE/USDT", "--horizons", "1", "--folds", "2"],
+        ["train", "--symbols", "BTC/USDT,DOGE/USDT", "--horizons", "1,2", "--folds", "2"],
         env,
       );
       assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -50,6 +50,25 @@ Deno.test({
       assert.match(out, /no candles for DOGE\/USDT 1h on sample: skipped/);
       assert.match(r.stdout, /BTC\/USDT 1d: champion /);
       assert.doesNotMatch(out, /TypeError|Cannot read properties/);
+      // Each version's summary carries its h=1 figures (judged for leakage) beside the averages.
+      const wh = await openWarehouse(env.PREVISION_DB, { readOnly: true });
+      try {
+        const rows = await wh.rows<{ model: string; path: string; mase1: number; dir1: number }>(
+          `SELECT v.model, v.artifact_path AS path,
+                  max(m.value) FILTER (WHERE m.metric = 'mase') AS mase1,
+                  max(m.value) FILTER (WHERE m.metric = 'dir_acc') AS dir1
+           FROM model_versions v JOIN run_metrics m ON m.run_id = v.run_id
+           WHERE m.fold IS NULL AND m.horizon = 1 GROUP BY ALL ORDER BY 1`,
+        );
+        assert.deepEqual(rows.map((r) => r.model), ["drift", "naive", "xgboost"]);
+        for (const r of rows) {
+          const { summary } = JSON.parse(await Deno.readTextFile(r.path));
+          assert.equal(summary.mase1, r.mase1, r.model);
+          if (r.model !== "naive") assert.equal(summary.dirAcc1, r.dir1, r.model);
+        }
+      } finally {
+        wh.close();
+      }
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

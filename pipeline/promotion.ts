@@ -5,8 +5,10 @@
  * mean MASE below 1, a Diebold–Mariano test at horizon 1 that says it is
  * significantly more accurate (p < 0.05), and 80% intervals that covered
  * 70–90% out of sample. A return model that looks too good — MASE below
- * 0.98 or directional accuracy above 0.55 — is flagged as a leakage suspect
- * and never promoted: on crypto returns that is what leakage looks like.
+ * 0.98 or directional accuracy above 0.55, averaged over the horizons or at
+ * h=1 alone — is flagged as a leakage suspect and never promoted: on crypto
+ * returns that is what leakage looks like. A leak through one feature often
+ * shows at h=1 only, where an average over 24 horizons hides it.
  * Reference rows (the seed's setup, `seed-reference`) are shown beside the
  * others and never promoted.
  *
@@ -26,14 +28,20 @@
 import type { BacktestPoint } from "./evaluation/walkforward.ts";
 import { dieboldMariano } from "./evaluation/metrics.ts";
 
-/** Overall walk-forward figures of one model. */
+/** Overall walk-forward figures of one model ("h=1" is the first horizon evaluated). */
 export interface ModelSummary {
   model: string;
+  /** MASE against no change, averaged over the horizons. */
   mase: number;
+  /** Directional accuracy, averaged over the horizons. */
   dirAcc: number;
   coverage80: number;
   dmP1: number;
   dmStat1: number;
+  /** MASE at h=1; missing when not recorded (reference rows), then not judged. */
+  mase1?: number;
+  /** Directional accuracy at h=1; missing when not recorded, then not judged. */
+  dirAcc1?: number;
 }
 
 /** A Diebold–Mariano result: negative `stat` means the first model is more accurate. */
@@ -64,9 +72,33 @@ export interface DecideOptions {
 /** Models evaluated for comparison only: never champion, whatever their figures. */
 export const NEVER_PROMOTED: ReadonlySet<string> = new Set(["seed-reference"]);
 
-/** True when a return model's figures look too good to be honest. */
+/** Below this MASE, or above this directional accuracy, a return model is a leakage suspect. */
+export const LEAKAGE_LIMITS = { mase: 0.98, dirAcc: 0.55 } as const;
+
+/** True when a return model's figures look too good to be honest (see {@link leakageReason}). */
 export function leakageSuspect(s: ModelSummary): boolean {
-  return s.mase < 0.98 || s.dirAcc > 0.55;
+  return leakageReason(s) !== undefined;
+}
+
+/**
+ * Which figures look too good — over all horizons or at h=1 — or `undefined`
+ * when none does.
+ *
+ * @example
+ * ```ts
+ * leakageReason({ ...summary, mase: 0.992, mase1: 0.8 }); // "MASE 0.800 at h=1 is below 0.98"
+ * ```
+ */
+export function leakageReason(s: ModelSummary): string | undefined {
+  const { mase, dirAcc } = LEAKAGE_LIMITS;
+  const breaches: string[] = [];
+  const judge = (m: number, d: number, at: string) => {
+    if (m < mase) breaches.push(`MASE ${f(m)}${at} is below ${mase}`);
+    if (d > dirAcc) breaches.push(`directional accuracy ${f(d)}${at} is above ${dirAcc}`);
+  };
+  judge(s.mase, s.dirAcc, "");
+  judge(s.mase1 ?? NaN, s.dirAcc1 ?? NaN, " at h=1");
+  return breaches.length ? breaches.join("; ") : undefined;
 }
 
 const significant = (t: DmTest | undefined) => t !== undefined && t.stat < 0 && t.p < 0.05;
@@ -106,7 +138,9 @@ export function decideChampion(
   }
   if (v.suspects.includes(current)) {
     return lapse(
-      `the current champion ${current} is now a leakage suspect, so the usual rule decides`,
+      `the current champion ${current} is now a leakage suspect (${
+        leakageReason(cur)
+      }), so the usual rule decides`,
     );
   }
   if (!((cur.mase < 1 || significant({ stat: cur.dmStat1, p: cur.dmP1 })) && calibrated(cur))) {
@@ -165,7 +199,7 @@ function versusNaive(summaries: readonly ModelSummary[]): Verdict {
   }
   const others = summaries.filter((s) => s.model !== "naive").map((s) =>
     `${s.model} MASE ${f(s.mase)} (DM p ${f(s.dmP1)} at h=1)` +
-    (suspects.includes(s.model) ? " flagged as a leakage suspect" : "") +
+    (suspects.includes(s.model) ? ` flagged as a leakage suspect (${leakageReason(s)})` : "") +
     (NEVER_PROMOTED.has(s.model) ? " (reference, never promoted)" : "")
   );
   return {

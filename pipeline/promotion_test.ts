@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { decideChampion, type ModelSummary, pairedDm } from "./promotion.ts";
+import {
+  decideChampion,
+  leakageReason,
+  leakageSuspect,
+  type ModelSummary,
+  pairedDm,
+} from "./promotion.ts";
 
 const naive: ModelSummary = {
   model: "naive",
@@ -152,7 +158,7 @@ Deno.test("decideChampion() falls back to the usual rule when the current champi
   assert.deepEqual(v.suspects, ["drift"]);
   assert.match(
     v.reason,
-    /current champion drift is now a leakage suspect, so the usual rule decides$/,
+    /current champion drift is now a leakage suspect \(MASE 0\.950 is below 0\.98\), so the usual rule decides$/,
   );
 });
 
@@ -174,6 +180,43 @@ Deno.test("decideChampion() replaces no change as champion by the usual rule", (
   assert.deepEqual(
     decideChampion([naive, winner], { current: "xgboost" }),
     decideChampion([naive, winner]),
+  );
+});
+
+Deno.test("leakageSuspect() flags a leak at h=1 that the horizon average hides", () => {
+  // MASE 0.80 at h=1 and 1.00 at the 24 others averages 0.992: only h=1 gives it away.
+  const atH1 = xgb({ mase: 0.992, mase1: 0.8, dmP1: 0.001, dmStat1: -6 });
+  assert.ok(leakageSuspect(atH1));
+  assert.equal(leakageReason(atH1), "MASE 0.800 at h=1 is below 0.98");
+  const dir1 = xgb({ mase: 0.99, dirAcc: 0.51, dirAcc1: 0.62, dmP1: 0.001, dmStat1: -4 });
+  assert.equal(leakageReason(dir1), "directional accuracy 0.620 at h=1 is above 0.55");
+  for (const s of [atH1, dir1]) {
+    const v = decideChampion([naive, s]);
+    assert.equal(v.champion, "naive");
+    assert.deepEqual(v.suspects, ["xgboost"]);
+  }
+  assert.match(
+    decideChampion([naive, atH1]).reason,
+    /xgboost MASE 0\.992 \(DM p 0\.001 at h=1\) flagged as a leakage suspect \(MASE 0\.800 at h=1 is below 0\.98\)/,
+  );
+  // Overall and h=1 breaches are both named.
+  assert.equal(
+    leakageReason(xgb({ mase: 0.95, mase1: 0.9 })),
+    "MASE 0.950 is below 0.98; MASE 0.900 at h=1 is below 0.98",
+  );
+  // Honest figures at h=1 (or none recorded) raise no flag; the honest winner is promoted.
+  const honest = { ...winner, mase1: 0.981, dirAcc1: 0.54 };
+  assert.equal(leakageReason(honest), undefined);
+  assert.equal(leakageReason(winner), undefined);
+  assert.equal(decideChampion([naive, honest]).champion, "xgboost");
+  // A current champion leaking at h=1 loses its defence, and the reason says why.
+  const v = decideChampion([naive, { ...drift({ mase: 0.99 }), dirAcc1: 0.6 }, honest], {
+    current: "drift",
+  });
+  assert.equal(v.champion, "xgboost");
+  assert.match(
+    v.reason,
+    /current champion drift is now a leakage suspect \(directional accuracy 0\.600 at h=1 is above 0\.55\), so the usual rule decides$/,
   );
 });
 

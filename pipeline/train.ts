@@ -177,6 +177,9 @@ export async function trainSeries(
       coverage80: overall("coverage_80"),
       dmP1: overall("dm_p", horizons[0]),
       dmStat1: overall("dm_stat", horizons[0]),
+      // A leak often shows at the first horizon only, hidden by the average over all of them.
+      mase1: overall("mase", horizons[0]),
+      dirAcc1: overall("dir_acc", horizons[0]),
     });
   }
   const [seedPoints, vol] = extra;

@@ -7,7 +7,7 @@
 import type { Fold } from "./evaluation/folds.ts";
 import type { MetricRow } from "./evaluation/score.ts";
 import { REGIMES } from "./evaluation/regimes.ts";
-import type { ModelSummary, Verdict } from "./promotion.ts";
+import { LEAKAGE_LIMITS, leakageReason, type ModelSummary, type Verdict } from "./promotion.ts";
 import type { ModelArtifact } from "./registry.ts";
 import type { VolSummary } from "./volatility.ts";
 
@@ -46,8 +46,12 @@ export function modelCard(
   const sample = a.series.exchange === "sample"
     ? "\n> **Sample data**: trained on the embedded SYNTHETIC market, not real prices.\n"
     : "";
+  const own = ctx.summaries.find((s) => s.model === a.model);
+  const breach = own && leakageReason(own);
   const suspect = ctx.suspect
-    ? "\n> **Leakage suspect**: MASE below 0.98 or directional accuracy above 0.55 on crypto returns is what look-ahead looks like. Not promoted.\n"
+    ? `\n> **Leakage suspect**: ${breach ? `${breach}. ` : ""}MASE below ${LEAKAGE_LIMITS.mase} ` +
+      `or directional accuracy above ${LEAKAGE_LIMITS.dirAcc} (over the horizons or at h=1) ` +
+      "on crypto returns is what look-ahead looks like. Not promoted.\n"
     : "";
   return `# Model card — ${a.version_id}
 ${sample}${suspect}
@@ -68,13 +72,13 @@ ${sample}${suspect}
 
 Test blocks: ${ctx.folds.map((x) => `${day(x.testStart)} → ${day(x.testEnd)}`).join("; ")}.
 
-| model | MASE vs naive | directional accuracy | 80% coverage | DM p (h=1) |
-| --- | --- | --- | --- | --- |
+| model | MASE vs naive | directional accuracy | MASE (h=1) | directional accuracy (h=1) | 80% coverage | DM p (h=1) |
+| --- | --- | --- | --- | --- | --- | --- |
 ${
     ctx.summaries.map((s) =>
       `| ${s.model}${s.model === a.model ? " (this)" : ""} | ${f(s.mase)} | ${f(s.dirAcc)} | ${
-        f(s.coverage80 * 100, 1)
-      }% | ${f(s.dmP1)} |`
+        f(s.mase1 ?? NaN)
+      } | ${f(s.dirAcc1 ?? NaN)} | ${f(s.coverage80 * 100, 1)}% | ${f(s.dmP1)} |`
     ).join("\n")
   }
 
@@ -106,9 +110,10 @@ function regimeSection(rows: readonly MetricRow[]): string {
   return `
 ## Intervals by volatility regime
 
-Test origins split into terciles of their forecast volatility (EWMA σ), with thresholds fitted on
-the candles before each test block. Coverage should be near nominal in every regime; width is a
-fraction of the origin price (mean over horizons).
+Test origins split into terciles of their forecast volatility (EWMA σ, known at the origin), pooled
+over every fold per horizon, so each regime holds a third of them. The split only groups the scores:
+no forecast uses it. Coverage should be near nominal in every regime; width is a fraction of the
+origin price (mean over horizons).
 
 | regime | origins per horizon | 50% coverage | 80% coverage | 95% coverage | 80% width |
 | --- | --- | --- | --- | --- | --- |

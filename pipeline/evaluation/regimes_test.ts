@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { XgbPool } from "../models/pool.ts";
 import { DEFAULT_XGB_PARAMS } from "../models/xgboost.ts";
 import { makeFolds } from "./folds.ts";
-import { regimeOf, regimeRows, regimeThresholds } from "./regimes.ts";
+import { regimeOf, regimeRows, tercileThresholds } from "./regimes.ts";
 import { forwardLogReturns } from "./targets.ts";
 import { type BacktestPoint, walkForward } from "./walkforward.ts";
 
@@ -16,42 +16,41 @@ function normals(seed: number): () => number {
   return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
 }
 
-Deno.test("regimeThresholds() are terciles of what was seen before the test block only", () => {
-  const ts = Array.from({ length: 9 }, (_, i) => i);
-  const sigma = [1, 2, 3, 4, 5, 6, 100, 200, 300];
-  const [lo, hi] = regimeThresholds(sigma, ts, 6);
-  assert.ok(
-    Math.abs(lo - (2 + 2 / 3)) < 1e-12 && Math.abs(hi - (4 + 1 / 3)) < 1e-12,
-    `${lo} ${hi}`,
-  );
-  // Changing the future does not move them.
-  assert.deepEqual(
-    regimeThresholds([...sigma.slice(0, 6), 0, 0, 0], ts, 6),
-    regimeThresholds(sigma, ts, 6),
-  );
-  assert.equal(regimeOf(2, [2.5, 4.5]), "low");
-  assert.equal(regimeOf(3, [2.5, 4.5]), "mid");
-  assert.equal(regimeOf(5, [2.5, 4.5]), "high");
-  assert.throws(() => regimeThresholds(sigma, ts, 1), /Too little history/);
+Deno.test("tercileThresholds() are the 1/3 and 2/3 quantiles of the finite volatilities", () => {
+  assert.deepEqual(tercileThresholds([7, 1, 4, 2, 6, 3, 5]), [3, 5]);
+  assert.deepEqual(tercileThresholds([1, 2, 3, NaN, 4, 5, 6, 7, Infinity]), [3, 5]);
+  assert.equal(regimeOf(3, [3, 5]), "low");
+  assert.equal(regimeOf(4, [3, 5]), "mid");
+  assert.equal(regimeOf(5.5, [3, 5]), "high");
+  assert.throws(() => tercileThresholds([NaN]), /No finite volatility/);
+});
+
+const half = (w: number) => ({ 0.5: w / 2, 0.8: w, 0.95: 2 * w });
+const pt = (fold: number, origin: number, y: number, h = 1): BacktestPoint => ({
+  fold,
+  origin,
+  h,
+  y,
+  yhat: 0,
+  half: half(0.1),
 });
 
 Deno.test("regimeRows() counts coverage and width per regime as computed by hand", () => {
-  // History before the test block (ts < 6): σ = 1..6 → terciles at 2.67 and 4.33.
+  // The test origins 6..11 have σ 1, 1, 3, 3, 9, 9 → terciles at 2.33 and 3.67 (what came
+  // before the test block, σ 100, plays no part).
   const ts = Array.from({ length: 12 }, (_, i) => i);
-  const sigma = [1, 2, 3, 4, 5, 6, 1, 1, 3, 3, 9, 9];
+  const sigma = [100, 100, 100, 100, 100, 100, 1, 1, 3, 3, 9, 9];
   const folds = [{ fold: 0, testStart: 6, testEnd: 12 }];
-  const half = (w: number) => ({ 0.5: w / 2, 0.8: w, 0.95: 2 * w });
-  const pt = (origin: number, y: number): BacktestPoint => ({
-    fold: 0,
-    origin,
-    h: 1,
-    y,
-    yhat: 0,
-    half: half(0.1),
-  });
   // low: origins 6, 7 (y 0.02 in all three intervals; y 0.07 only in the 80% and 95%);
   // mid: 8, 9 (0.25 outside all; 0.15 in the 95% only); high: 10, 11 (both inside the 80%).
-  const points = [pt(6, 0.02), pt(7, 0.07), pt(8, 0.25), pt(9, -0.15), pt(10, 0), pt(11, -0.1)];
+  const points = [
+    pt(0, 6, 0.02),
+    pt(0, 7, 0.07),
+    pt(0, 8, 0.25),
+    pt(0, 9, -0.15),
+    pt(0, 10, 0),
+    pt(0, 11, -0.1),
+  ];
   const rows = regimeRows(points, { sigma, ts, folds });
   const v = (m: string) =>
     rows.find((r) => r.fold === 0 && r.horizon === 1 && r.metric === m)!.value;
@@ -75,6 +74,37 @@ Deno.test("regimeRows() counts coverage and width per regime as computed by hand
       .value,
     0,
   );
+  // Without folds and timestamps, the same rows.
+  assert.deepEqual(regimeRows(points, { sigma }), rows);
+});
+
+Deno.test("regimeRows() splits each horizon's test origins into terciles pooled over folds, however calm the last block", () => {
+  // Fold 0 is wild (σ 10..19), fold 1 calm (σ 1..10). Thresholds fitted on the history before
+  // each block would put nearly all of fold 1 in `low`; pooled terciles give 6 / 7 / 7.
+  const sigma = [
+    ...Array.from({ length: 10 }, (_, i) => 10 + i),
+    ...Array.from({ length: 10 }, (_, i) => 1 + i),
+  ];
+  const ts = sigma.map((_, i) => i);
+  const folds = [{ fold: 0, testStart: 0, testEnd: 10 }, { fold: 1, testStart: 10, testEnd: 20 }];
+  const points = [1, 2].flatMap((h) => sigma.map((_, i) => pt(i < 10 ? 0 : 1, i, 0, h)))
+    // The last origin of each block has no target two steps ahead.
+    .filter((p) => !(p.h === 2 && (p.origin === 9 || p.origin === 19)));
+  const rows = regimeRows(points, { sigma, ts, folds });
+  const v = (m: string, h: number | null, fold: number | null = null) =>
+    rows.find((r) => r.fold === fold && r.horizon === h && r.metric === m)!.value;
+  assert.deepEqual(["low", "mid", "high"].map((r) => v(`n_vol_${r}`, 1)), [7, 6, 7]);
+  assert.deepEqual(["low", "mid", "high"].map((r) => v(`n_vol_${r}`, 2)), [6, 6, 6]);
+  // Per fold, with the same thresholds: the calm block is mostly `low`, the wild one `high`.
+  assert.deepEqual(["low", "mid", "high"].map((r) => v(`n_vol_${r}`, 1, 1)), [7, 3, 0]);
+  assert.deepEqual(["low", "mid", "high"].map((r) => v(`n_vol_${r}`, 1, 0)), [0, 3, 7]);
+  // A point outside its fold's test block, or in an unknown fold, is refused.
+  assert.throws(
+    () => regimeRows([pt(1, 3, 0)], { sigma, ts, folds }),
+    /outside fold 1's test block/,
+  );
+  assert.throws(() => regimeRows([pt(5, 3, 0)], { sigma, ts, folds }), /unknown fold 5/);
+  assert.throws(() => regimeRows([pt(0, 3, 0)], { sigma: [NaN, NaN, NaN, NaN] }), /is NaN/);
 });
 
 Deno.test("80% conformal intervals scaled by a known volatility cover about 80% in every volatility regime", async () => {

@@ -102,21 +102,24 @@ Deno.test({
           ).join("; ")
         }`,
       );
+      // Terciles of the test origins' own σ: a third of them in each regime.
+      const n = x.n_vol_low + x.n_vol_mid + x.n_vol_high;
+      // Per-tercile conformal quantiles: every regime within 5 points of 80% (about 2.5 standard
+      // errors with ~400 origins per horizon; measured 81.2 / 81.4 / 81.3%). One pooled quantile
+      // fails it (naive model: 73.6 / 76.0 / 86.9%). Over nine Binance daily assets the worst
+      // tercile was 75.2% (DOGE, calm) and 85.9% (SOL, wild): this bound is BTC's.
       for (const g of ["low", "mid", "high"]) {
-        assert.ok(x[`n_vol_${g}`] > 10, `${g}: ${x[`n_vol_${g}`]} origins`);
         assert.ok(
-          x[`coverage_80_vol_${g}`] > 0.65 && x[`coverage_80_vol_${g}`] <= 1,
-          `${g}: 80% coverage ${x[`coverage_80_vol_${g}`]}`,
+          Math.abs(x[`n_vol_${g}`] - n / 3) <= 0.01 * n,
+          `${g}: ${x[`n_vol_${g}`]} of ${n} origins`,
         );
-      }
-      // Per-tercile conformal quantiles: calm and mid markets within 5 points of 80% (one pooled
-      // quantile gave 75.7% and 87.1%). The wild tercile has too few test origins to hold it to that.
-      for (const g of ["low", "mid"]) {
         assert.ok(
           Math.abs(x[`coverage_80_vol_${g}`] - 0.8) < 0.05,
           `${g}: 80% coverage ${x[`coverage_80_vol_${g}`]}`,
         );
       }
+      // Calibrated does not mean flat: wider intervals when volatility is higher.
+      assert.ok(x.width_80_vol_mid > x.width_80_vol_low, `${x.width_80_vol_mid}`);
       assert.ok(x.width_80_vol_high > x.width_80_vol_low);
 
       // The seed's setup: far worse than no change, never promoted nor versioned.

@@ -1,10 +1,16 @@
 /**
  * When a series is due for retraining, and which series a shard trains.
  *
- * A series is retrained when it has no champion, when its champion was
- * trained on a feature set this code no longer computes, or when candles newer than
- * its champion's training data arrived *and* the champion is older than its
- * timeframe's policy ({@link RETRAIN_AFTER_HOURS}). Shards split the series by
+ * A series is retrained when it has no champion, when its champion cannot be
+ * served (its artifact is missing or no longer matches the sha256 the registry
+ * recorded), when its champion was trained on features this code no longer
+ * computes (another feature set, or the same name over changed SQL: another
+ * feature hash), or when candles newer than its champion's training data
+ * arrived *and* the champion is older than its timeframe's policy
+ * ({@link RETRAIN_AFTER_HOURS}). A broken champion is due whatever its age:
+ * `forecast` would refuse it until it is retrained. All the models of a series
+ * are retrained together, so naive and drift champions (which use no
+ * features) are judged by their run's feature hash like the others. Shards split the series by
  * a stable hash, so an external scheduler (cron on several hosts, a CI
  * matrix, Kubernetes jobs) can run `train --shard i/n` without coordinating.
  *
@@ -12,7 +18,9 @@
  */
 import type { Warehouse } from "../warehouse/db.ts";
 import { isTimeframe, type Timeframe } from "../loaders/candles.ts";
-import { FEATURE_SET } from "./features/core.ts";
+import { FEATURE_SET, featureSetHash } from "./features/core.ts";
+import { specsFromColumns } from "./features/signals.ts";
+import { loadArtifact } from "./registry.ts";
 
 /** A series of candles. */
 export type Series = { exchange: string; symbol: string; timeframe: Timeframe };
@@ -52,9 +60,13 @@ export async function dueSeries(
     set_at: string | null;
     data_end: string | null;
     feature_set: string | null;
+    feature_set_hash: string | null;
+    artifact_path: string | null;
+    artifact_sha256: string | null;
   }>(
     `WITH m AS (SELECT exchange, symbol, timeframe, max(ts) AS last_ts FROM ohlcv GROUP BY ALL)
-     SELECT m.exchange, m.symbol, m.timeframe, m.last_ts, a.set_at, r.data_end, r.feature_set
+     SELECT m.exchange, m.symbol, m.timeframe, m.last_ts, a.set_at, r.data_end, r.feature_set,
+            r.feature_set_hash, v.artifact_path, v.artifact_sha256
      FROM m
      LEFT JOIN current_aliases a ON a.alias = 'champion' AND a.exchange = m.exchange
        AND a.symbol = m.symbol AND a.timeframe = m.timeframe
@@ -68,11 +80,16 @@ export async function dueSeries(
     if (!isTimeframe(r.timeframe)) continue;
     const s: Series = { exchange: r.exchange, symbol: r.symbol, timeframe: r.timeframe };
     if (options.among && !options.among.some((a) => sameSeries(a, s))) continue;
+    const champion = r.set_at && r.artifact_path
+      ? await championHealth(r.timeframe, r.artifact_path, r.artifact_sha256 ?? "")
+      : {};
     const reason = dueReason(r.timeframe, {
       lastCandle: Date.parse(r.last_ts),
       championSetAt: r.set_at ? Date.parse(r.set_at) : undefined,
       trainedThrough: r.data_end ? Date.parse(r.data_end) : undefined,
       featureSet: r.feature_set ?? undefined,
+      featureSetHash: r.feature_set_hash ?? undefined,
+      ...champion,
       now,
       retrainAfterHours: options.retrainAfterHours,
     });
@@ -97,20 +114,52 @@ export function dueReason(
     trainedThrough?: number;
     /** The champion's feature set, e.g. `core-v2+signals-v1`. */
     featureSet?: string;
+    /** The feature hash the champion's run recorded. */
+    featureSetHash?: string;
+    /** The hash this code computes for the champion's feature set (its columns, its timeframe). */
+    currentFeatureSetHash?: string;
+    /** Why the champion's artifact cannot be served (missing, or not the registry's sha256). */
+    artifactProblem?: string;
     now: number;
     retrainAfterHours?: number;
   },
 ): string | undefined {
   if (s.championSetAt === undefined) return "no champion yet";
+  if (s.artifactProblem !== undefined) return `its champion cannot be served: ${s.artifactProblem}`;
   const core = s.featureSet?.split("+")[0];
   if (core !== undefined && core !== FEATURE_SET) {
     return `its champion uses feature set ${core}; this code computes ${FEATURE_SET}`;
+  }
+  if (
+    s.featureSetHash !== undefined && s.currentFeatureSetHash !== undefined &&
+    s.featureSetHash !== s.currentFeatureSetHash
+  ) {
+    return `its champion's feature set ${s.featureSet ?? "?"} was computed by other SQL (sha256 ${
+      s.featureSetHash.slice(0, 12)
+    }…); this code computes sha256 ${s.currentFeatureSetHash.slice(0, 12)}…`;
   }
   const hours = s.retrainAfterHours ?? RETRAIN_AFTER_HOURS[tf];
   const ageH = (s.now - s.championSetAt) / 3600_000;
   if (ageH < hours) return undefined;
   if (s.trainedThrough !== undefined && s.lastCandle <= s.trainedThrough) return undefined;
   return `champion ${ageH.toFixed(1)} h old (policy ${hours} h) and newer candles arrived`;
+}
+
+/**
+ * Checks a champion's artifact as `forecast` will (see {@link loadArtifact}),
+ * and the hash this code computes for its feature set (its own signal columns).
+ */
+async function championHealth(
+  tf: Timeframe,
+  path: string,
+  sha256: string,
+): Promise<{ artifactProblem?: string; currentFeatureSetHash?: string }> {
+  try {
+    const a = await loadArtifact(path, sha256);
+    return { currentFeatureSetHash: await featureSetHash(tf, specsFromColumns(a.feature_columns)) };
+  } catch (err) {
+    return { artifactProblem: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 /** A slice of the work: shard `index` (1-based) of `count`. */

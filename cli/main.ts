@@ -18,8 +18,8 @@ import { ingestSample, SAMPLE_EXCHANGE, SAMPLE_SYMBOLS } from "../loaders/sample
 import type { Timeframe } from "../loaders/candles.ts";
 import { InsufficientDataError, trainSeries } from "../pipeline/train.ts";
 import { ingestExchange } from "../loaders/exchanges/mod.ts";
-import { forecastAll } from "../pipeline/forecast.ts";
-import { formatLedger, loadLedger, scoreLedger } from "../pipeline/ledger.ts";
+import { describeFailure } from "../pipeline/forecast.ts";
+import { changeMark, forecast, printLedger, publishIfChanged, runForecast } from "./forecast.ts";
 import { XgbPool } from "../pipeline/models/pool.ts";
 import { createKey, exportKeys, keysFile, listKeys, registerKey, revokeKey } from "../api/keys.ts";
 import { serveApi } from "../api/serve.ts";
@@ -46,11 +46,7 @@ export async function main(args: string[]): Promise<number> {
     case "train":
       return await train(cfg, rest);
     case "forecast":
-      return await withWriter(cfg, async (wh) => {
-        await runForecast(wh);
-        await printLedger(wh);
-        await publish(wh, cfg);
-      });
+      return await forecast(cfg);
     case "update":
       return await update(cfg, rest);
     case "api":
@@ -114,7 +110,8 @@ async function start(cfg: Config, rest: string[]): Promise<number> {
         kept ? ` (${kept} kept: champions under 24 h old; --retrain to redo)` : ""
       } [${lap()}]`,
     );
-    await runForecast(wh);
+    const fc = await runForecast(wh);
+    if (fc.failed.length) console.log(`• ${fc.failed.length} series not forecast (named above)`);
     if (cfg.apiKey) await registerKey(wh, cfg.apiKey, "PREVISION_API_KEY");
     await publish(wh, cfg);
     console.log(`• snapshot published [${lap()}]`);
@@ -237,6 +234,7 @@ async function updateLocked(
 ): Promise<number> {
   const failures: string[] = [];
   const code = await withWriter(cfg, async (wh) => {
+    const before = await changeMark(wh);
     // Incremental: the sample series already here, from their last candle on.
     const present = await wh.rows<{ symbol: string; timeframe: string; last: string }>(
       "SELECT symbol, timeframe, max(ts) AS last FROM ohlcv WHERE exchange = ? GROUP BY ALL",
@@ -290,12 +288,15 @@ async function updateLocked(
         }, or no newer candles)`,
       );
     }
-    await runForecast(wh);
+    const fc = await runForecast(wh);
+    failures.push(...fc.failed.map((f) => `forecast ${describeFailure(f)}`));
     await printLedger(wh);
-    await publish(wh, cfg);
+    // Idempotent: nothing ingested, trained or forecast leaves the snapshot as it is.
+    const changed = (await changeMark(wh)) !== before;
+    await publishIfChanged(wh, cfg, { changed, verb: "update" });
   });
   if (failures.length > 0) {
-    console.error(`update: finished with ${failures.length} source(s) failing (exit 1)`);
+    console.error(`update: finished with ${failures.length} failure(s), named above (exit 1)`);
     return 1;
   }
   return code;
@@ -439,25 +440,6 @@ async function trainAll(
   } finally {
     pool.close();
   }
-}
-
-async function runForecast(wh: Warehouse): Promise<void> {
-  const fs = await forecastAll(wh);
-  for (const f of fs) {
-    const p = f.points.find((p) => p.horizon === 1 && p.level === 0.8);
-    console.log(
-      `  forecast ${f.symbol} ${f.timeframe} from ${new Date(f.origin_ts).toISOString()}: ` +
-        `next ${p?.yhat.toFixed(2)} (80% ${p?.lower.toFixed(2)}–${
-          p?.upper.toFixed(2)
-        }) by ${f.version_id}`,
-    );
-  }
-}
-
-/** The ledger: past forecasts of each series' latest versions, scored against closed candles. */
-async function printLedger(wh: Warehouse): Promise<void> {
-  const rows = await loadLedger(wh, { versionsPerSeries: 3 });
-  for (const line of formatLedger(scoreLedger(rows, { pooled: true }))) console.log(line);
 }
 
 async function defaultExchange(wh: Warehouse): Promise<string> {

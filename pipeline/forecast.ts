@@ -6,10 +6,19 @@
  * `yhat` is that candle's predicted close. The artifact is checked against
  * its sha256 before use.
  *
+ * Each series stands alone: a champion whose artifact fails its check (or
+ * whose feature set this code no longer computes) is reported and skipped,
+ * the others are forecast and written. A series whose stored candles stop
+ * before the last candle closed by the clock is still forecast from its last
+ * stored candle (historical files need that) and reported as stale; the
+ * ledger marks its targets that had already closed `late`. Forecasting is
+ * deterministic, so a forecast already stored for the same version and origin
+ * is not written again.
+ *
  * @module
  */
 import type { Warehouse } from "../warehouse/db.ts";
-import { type Timeframe, timeframeMs } from "../loaders/candles.ts";
+import { lastClosedOpen, type Timeframe, timeframeMs } from "../loaders/candles.ts";
 import { featureSetHash, featureSetName, loadFeatures } from "./features/core.ts";
 import { specsFromColumns } from "./features/signals.ts";
 import { ewmaVolatility } from "./evaluation/targets.ts";
@@ -44,34 +53,80 @@ export interface SeriesForecast {
   symbol: string;
   timeframe: string;
   origin_ts: number;
+  /** Candles closed by the clock after the origin (0: the origin is the last closed candle). */
+  behind: number;
   points: ForecastPoint[];
 }
 
+/** A champion that could not forecast, and why. */
+export interface ForecastFailure {
+  version_id: string;
+  exchange: string;
+  symbol: string;
+  timeframe: string;
+  reason: string;
+}
+
+/** What {@link forecastChampions} did, series by series. */
+export interface ForecastReport {
+  /** Every champion's forecast that could be made, by exchange, symbol and timeframe. */
+  forecasts: SeriesForecast[];
+  /** Those written now; the others were stored already (same version and origin). */
+  written: SeriesForecast[];
+  /** Rows written to `forecasts`. */
+  rows: number;
+  /** Champions skipped, with the reason. */
+  failed: ForecastFailure[];
+}
+
 /**
- * Forecasts every series that has a champion; writes all rows in one
- * transaction. Returns what was written.
+ * Forecasts every series that has a champion, each on its own: a failing
+ * one is reported in `failed` and the rest are still forecast. Writes the
+ * new forecasts in one transaction, leaving out those already stored for the
+ * same (version, origin). `now` is the clock (default `Date.now()`): the
+ * origin is the last stored candle closed by then.
  *
  * @example
  * ```ts
- * const written = await forecastAll(wh, { now: Date.now() });
+ * const r = await forecastChampions(wh);
+ * for (const f of r.failed) console.error(`${f.symbol} ${f.timeframe}: ${f.reason}`);
  * ```
  */
-export async function forecastAll(
+export async function forecastChampions(
   wh: Warehouse,
   options: { now?: number } = {},
-): Promise<SeriesForecast[]> {
+): Promise<ForecastReport> {
+  const now = options.now ?? Date.now();
   const champions = await wh.rows<VersionRef>(
     `SELECT a.version_id, a.exchange, a.symbol, a.timeframe, v.artifact_path, v.artifact_sha256
      FROM current_aliases a JOIN model_versions v USING (version_id)
      WHERE a.alias = 'champion' ORDER BY a.exchange, a.symbol, a.timeframe`,
   );
-  const out: SeriesForecast[] = [];
+  const forecasts: SeriesForecast[] = [];
+  const failed: ForecastFailure[] = [];
   for (const c of champions) {
-    out.push(await forecastVersion(wh, c));
+    try {
+      forecasts.push(await forecastVersion(wh, c, { now }));
+    } catch (err) {
+      failed.push({
+        version_id: c.version_id,
+        exchange: c.exchange,
+        symbol: c.symbol,
+        timeframe: c.timeframe,
+        reason: err instanceof Error ? err.message : String(err),
+      });
+    }
   }
-  const issued = new Date(options.now ?? Date.now()).toISOString().replace("Z", "");
+  const issued = new Date(now).toISOString().replace("Z", "");
+  const written: SeriesForecast[] = [];
+  let rows = 0;
   await wh.transaction(async () => {
-    for (const f of out) {
+    for (const f of forecasts) {
+      const stored = await wh.one(
+        "SELECT 1 FROM forecasts WHERE version_id = ? AND origin_ts = epoch_ms(?::BIGINT) LIMIT 1",
+        [f.version_id, f.origin_ts],
+      );
+      if (stored) continue;
       for (const p of f.points) {
         await wh.run(
           `INSERT INTO forecasts (version_id, exchange, symbol, timeframe, issued_at, origin_ts, ts,
@@ -93,15 +148,81 @@ export async function forecastAll(
           ],
         );
       }
+      written.push(f);
+      rows += f.points.length;
     }
   });
-  return out;
+  return { forecasts, written, rows, failed };
 }
 
-/** Forecasts one version from the latest closed candle of its series. */
+/**
+ * Forecasts every series that has a champion (see {@link forecastChampions})
+ * and returns the forecasts. Fails after writing the good ones, naming every
+ * champion that could not forecast.
+ *
+ * @example
+ * ```ts
+ * const forecasts = await forecastAll(wh, { now: Date.now() });
+ * ```
+ */
+export async function forecastAll(
+  wh: Warehouse,
+  options: { now?: number } = {},
+): Promise<SeriesForecast[]> {
+  const r = await forecastChampions(wh, options);
+  if (r.failed.length > 0) {
+    throw new Error(
+      `Cannot forecast ${r.failed.length} series: ${r.failed.map(describeFailure).join("; ")}`,
+    );
+  }
+  return r.forecasts;
+}
+
+/**
+ * One line naming a failed champion and why.
+ *
+ * @example
+ * ```ts
+ * describeFailure(failure); // "sample BTC/USDT 1h (version v1): Model artifact … is missing: …"
+ * ```
+ */
+export function describeFailure(f: ForecastFailure): string {
+  return `${f.exchange} ${f.symbol} ${f.timeframe} (version ${f.version_id}): ${f.reason}`;
+}
+
+/**
+ * One line warning that a forecast starts from a stale candle, or undefined
+ * when its origin is the last closed candle.
+ *
+ * @example
+ * ```ts
+ * describeStale(forecast); // "sample BTC/USDT 1h: last stored candle 2025-05-29T11:00:00Z is 49 candles behind …"
+ * ```
+ */
+export function describeStale(f: SeriesForecast): string | undefined {
+  if (f.behind <= 0) return undefined;
+  const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
+  const latest = f.origin_ts + f.behind * timeframeMs(f.timeframe);
+  return `${f.exchange} ${f.symbol} ${f.timeframe}: last stored candle ${
+    iso(f.origin_ts)
+  } is ${f.behind} candle${f.behind === 1 ? "" : "s"} behind the last closed one (${
+    iso(latest)
+  }); forecast from it anyway, its targets already closed are marked late in the ledger (ingest newer candles: deno task update or ingest)`;
+}
+
+/**
+ * Forecasts one version from the last stored candle of its series that has
+ * closed by `now` (default `Date.now()`).
+ *
+ * @example
+ * ```ts
+ * const f = await forecastVersion(wh, champion);
+ * ```
+ */
 export async function forecastVersion(
   wh: Warehouse,
   v: VersionRef,
+  options: { now?: number } = {},
 ): Promise<SeriesForecast> {
   const a = await loadArtifact(v.artifact_path, v.artifact_sha256);
   const tf = v.timeframe as Timeframe;
@@ -122,8 +243,15 @@ export async function forecastVersion(
     { exchange: v.exchange, symbol: v.symbol, timeframe: tf },
     signals,
   );
-  const last = frame.ts.length - 1;
-  if (last < 0) throw new Error(`No candles to forecast ${v.symbol} ${tf} from`);
+  // A stored candle that has not closed yet (a partial one from a file) is no origin.
+  const closed = lastClosedOpen(options.now ?? Date.now(), tf);
+  if (frame.ts.length === 0) throw new Error(`No candles to forecast ${v.symbol} ${tf} from`);
+  const last = frame.ts.findLastIndex((t) => t <= closed);
+  if (last < 0) {
+    throw new Error(
+      `No closed candle to forecast ${v.symbol} ${tf} from: every stored one is open`,
+    );
+  }
   const sigma = ewmaVolatility(frame.x.map((r) => r[0]), { lambda: a.sigma.lambda })[last];
   const step = timeframeMs(tf);
   const origin = frame.ts[last], close = frame.close[last];
@@ -159,6 +287,7 @@ export async function forecastVersion(
     symbol: v.symbol,
     timeframe: v.timeframe,
     origin_ts: origin,
+    behind: Math.max(0, Math.round((closed - origin) / step)),
     points,
   };
 }

@@ -1,13 +1,15 @@
 /**
  * The forecast ledger: past forecasts scored against what happened.
  *
- * The warehouse view `forecast_ledger` (migration 5) joins every issued
- * forecast to the close of its target candle once that candle has closed,
- * with the naive ("no change") error beside it. {@link scoreLedger} turns
- * its rows into figures per series, model version and horizon (or pooled
- * over horizons): how many were scored, MAE of the log return, MASE against
- * "no change" on the same forecasts, directional accuracy, interval
- * coverage, and how many still wait for their candle.
+ * The warehouse view `forecast_ledger` (migrations 5 and 6) joins every
+ * issued forecast to the close of its target candle once that candle has
+ * closed, with the naive ("no change") error beside it. {@link scoreLedger}
+ * turns its rows into figures per series, model version and horizon (or
+ * pooled over horizons): how many were scored, MAE of the log return, MASE
+ * against "no change" on the same forecasts, directional accuracy, interval
+ * coverage, how many still wait for their candle, and how many were late
+ * (issued after their target candle had closed, from a stale origin: never
+ * scored, their outcome was known when they were issued).
  *
  * @module
  */
@@ -24,7 +26,10 @@ export interface LedgerRow {
   model: string | null;
   issued_at: string;
   horizon: number;
-  /** `scored`, `pending` (target candle not closed or not stored yet) or `missing` (a gap). */
+  /**
+   * `scored`, `pending` (target candle not closed or not stored yet), `missing` (a gap) or
+   * `late` (issued after the target candle had closed: never scored).
+   */
   status: string;
   /** An identical repeat of an earlier issue (same version, origin and target). */
   reissue: boolean;
@@ -50,6 +55,8 @@ export interface LedgerSummary {
   pending: number;
   /** Forecasts whose target candle is missing from stored data (a gap). */
   missing: number;
+  /** Forecasts issued after their target candle had closed (a stale origin): not scored. */
+  late: number;
   /** Mean absolute error of the log return. */
   mae: number;
   /** MAE over the naive ("no change") MAE on the same forecasts. */
@@ -134,6 +141,7 @@ export function scoreLedger(
       n: s.length,
       pending: g.filter((r) => r.status === "pending").length,
       missing: g.filter((r) => r.status === "missing").length,
+      late: g.filter((r) => r.status === "late").length,
       mae,
       mase: naive > 0 ? mae / naive : NaN,
       mape: 100 * mean(s.map((r) => r.ape!)),
@@ -181,6 +189,7 @@ export function formatLedger(
     const waiting = [
       s.pending ? `${s.pending} pending` : "",
       s.missing ? `${s.missing} missing` : "",
+      s.late ? `${s.late} late` : "",
     ].filter(Boolean).join(", ");
     const scored = s.n === 0
       ? "none scored yet"

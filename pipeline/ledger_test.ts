@@ -67,6 +67,8 @@ async function tiny(): Promise<{ wh: Warehouse; open: string }> {
   await forecast(wh, "xgb-1", at(1.1), at(1), 2, 111, [100, 120]);
   // The same forecast issued again (forecast ran twice without a new candle): counted once.
   await forecast(wh, "xgb-1", at(0.5), at(0), 1, 105, [95, 108]);
+  // Issued at 05:30 from 02:00: its 03:00 target had closed at 04:00, before the issue.
+  await forecast(wh, "xgb-1", at(5.5), at(2), 1, 100.5, [99, 102]);
   // Targets 04:00 (a gap: later candles are stored), this hour (not closed) and 2099.
   await forecast(wh, "xgb-1", at(3.1), at(3), 1, 100, [90, 110]);
   await forecast(wh, "xgb-1", iso(open), iso(open - HOUR), 1, 201, [190, 210]);
@@ -85,7 +87,7 @@ Deno.test("forecast_ledger view joins each forecast to the close of its closed t
   const rows = await wh.rows<Record<string, unknown>>(
     `SELECT * FROM forecast_ledger WHERE version_id = 'xgb-1' ORDER BY issued_at, horizon`,
   );
-  assert.equal(rows.length, 8, "one row per forecast point, levels side by side");
+  assert.equal(rows.length, 9, "one row per forecast point, levels side by side");
   const first = rows[0];
   assert.equal(first.model, "xgboost");
   assert.equal(first.status, "scored");
@@ -124,6 +126,12 @@ Deno.test("forecast_ledger view joins each forecast to the close of its closed t
   assert.equal(partial.error_return, null);
   assert.equal(partial.covered_80, null);
   assert.equal(status("2099-01-01T00:00:00.000Z").status, "pending");
+  // Issued after its target had closed: late, whatever happened (here 100, inside [99, 102]).
+  const late = rows.find((r) => r.issued_at === "2024-01-01T05:30:00.000Z")!;
+  assert.equal(late.status, "late");
+  assert.equal(late.realized, 100);
+  assert.equal(late.covered_80, true);
+  assert.deepEqual(rows.filter((r) => r.status === "late"), [late]);
   wh.close();
 });
 
@@ -137,6 +145,8 @@ Deno.test("scoreLedger() scores per version and horizon against no change on the
   // Not yet closed (this hour's and 2099's); the 04:00 gap is missing, not pending.
   assert.equal(h1.pending, 2);
   assert.equal(h1.missing, 1);
+  // Issued from 02:00 after 03:00 had closed: counted as late, left out of every figure.
+  assert.equal(h1.late, 1);
   const mae1 = (Math.log(110 / 105) + Math.log(108 / 99)) / 2; // 0.066766
   const naive1 = (Math.log(110 / 100) + Math.log(110 / 99)) / 2; // 0.100335
   near(h1.mae, mae1);
@@ -160,7 +170,7 @@ Deno.test("scoreLedger() scores per version and horizon against no change on the
   const pooled = scoreLedger(await loadLedger(wh), { pooled: true });
   const x = pooled.find((s) => s.version_id === "xgb-1")!;
   assert.equal(x.horizon, null);
-  assert.deepEqual([x.n, x.pending, x.missing], [4, 2, 1]);
+  assert.deepEqual([x.n, x.pending, x.missing, x.late], [4, 2, 1, 1]);
   near(
     x.mase,
     (Math.log(110 / 105) + Math.log(108 / 99) + Math.log(102 / 99) + Math.log(111 / 100)) /
@@ -182,13 +192,13 @@ Deno.test("scoreLedger() scores per version and horizon against no change on the
   assert.equal(lines.length, 2);
   assert.match(
     lines[0],
-    /^ {2}ledger A\/B 1h xgb-1: 4 scored: MAE 0\.\d{4}, MASE 0\.\d{3} vs no change, .*direction 50\.0%, 80% coverage 50\.0% \(2 pending, 1 missing\)$/,
+    /^ {2}ledger A\/B 1h xgb-1: 4 scored: MAE 0\.\d{4}, MASE 0\.\d{3} vs no change, .*direction 50\.0%, 80% coverage 50\.0% \(2 pending, 1 missing, 1 late\)$/,
   );
   assert.match(lines[1], /ledger A\/B 1h naive-1: 2 scored: .*MASE 1\.000 .*direction n\/a/);
   wh.close();
 });
 
-Deno.test("scoreLedger() leaves a version with only pending forecasts unscored", () => {
+Deno.test("scoreLedger() leaves a version with only pending and late forecasts unscored", () => {
   const row = (o: Partial<LedgerRow>): LedgerRow => ({
     exchange: "x",
     symbol: "A/B",
@@ -207,8 +217,25 @@ Deno.test("scoreLedger() leaves a version with only pending forecasts unscored",
     covered_80: null,
     ...o,
   });
-  const [s] = scoreLedger([row({}), row({ horizon: 2 })], { pooled: true });
-  assert.deepEqual([s.n, s.pending, s.mae, s.mase, s.coverage80], [0, 2, NaN, NaN, NaN]);
-  assert.deepEqual(formatLedger([s]), ["  ledger A/B 1d v: none scored yet (2 pending)"]);
+  // A late one carries what happened, and is still not scored.
+  const late = row({
+    horizon: 3,
+    status: "late",
+    realized_return: 0.02,
+    error_return: -0.01,
+    naive_error_return: -0.02,
+    ape: 0.01,
+    covered_80: true,
+  });
+  const [s] = scoreLedger([row({}), row({ horizon: 2 }), late], { pooled: true });
+  assert.deepEqual([s.n, s.pending, s.late, s.mae, s.mase, s.coverage80], [
+    0,
+    2,
+    1,
+    NaN,
+    NaN,
+    NaN,
+  ]);
+  assert.deepEqual(formatLedger([s]), ["  ledger A/B 1d v: none scored yet (2 pending, 1 late)"]);
   assert.deepEqual(scoreLedger([]), []);
 });

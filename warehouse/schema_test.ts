@@ -137,7 +137,7 @@ Deno.test("migration 5 adds the forecast_ledger view over a v4 warehouse's forec
        horizon, yhat, lower, upper, level)
      VALUES ('v', 'x', 'A/B', '1d', '2024-01-02 00:05', '2024-01-01', '2024-01-02', 1, 99, 95, 105, 0.8)`,
   );
-  assert.equal(await migrate(wh), 5);
+  assert.equal(await migrate(wh, MIGRATIONS.filter((m) => m.version <= 5)), 5);
   const r = await wh.one<Record<string, unknown>>("SELECT * FROM forecast_ledger");
   assert.equal(r?.status, "scored");
   assert.equal(r?.realized, 90);
@@ -145,5 +145,62 @@ Deno.test("migration 5 adds the forecast_ledger view over a v4 warehouse's forec
   assert.equal(r?.naive_error_price, 10);
   assert.equal(r?.covered_80, false);
   assert.equal(r?.covered_50, null, "no 50% interval was issued");
+  wh.close();
+});
+
+Deno.test("migration 6 marks a v5 warehouse's forecasts issued after their target closed late", async () => {
+  const wh = await openWarehouse(":memory:", { migrate: false });
+  await migrate(wh, MIGRATIONS.filter((m) => m.version <= 5));
+  for (
+    const [ts, close] of [["2024-01-01", 100], ["2024-01-02", 90], ["2024-01-03", 95]] as const
+  ) {
+    await wh.run(
+      `INSERT INTO ohlcv (exchange, symbol, timeframe, ts, open, high, low, close, volume)
+       VALUES ('x', 'A/B', '1d', ?::TIMESTAMP, 1, 200, 1, ?, 1)`,
+      [ts, close],
+    );
+  }
+  // From the 01-01 candle: issued on time (01-02 00:05), and three days late (01-04 00:05),
+  // when the 01-02 and 01-03 targets had closed; the 01-04 target was still open then (and is not stored).
+  for (
+    const [issued, ts, h] of [
+      ["2024-01-02 00:05", "2024-01-02", 1],
+      ["2024-01-02 00:05", "2024-01-03", 2],
+      ["2024-01-04 00:05", "2024-01-02", 1],
+      ["2024-01-04 00:05", "2024-01-03", 2],
+      ["2024-01-04 00:05", "2024-01-04", 3],
+    ] as const
+  ) {
+    await wh.run(
+      `INSERT INTO forecasts (version_id, exchange, symbol, timeframe, issued_at, origin_ts, ts,
+         horizon, yhat, lower, upper, level)
+       VALUES ('v', 'x', 'A/B', '1d', ?::TIMESTAMP, '2024-01-01', ?::TIMESTAMP, ?, 99, 95, 105, 0.8)`,
+      [issued, ts, h],
+    );
+  }
+  const status = () =>
+    wh.rows<{ issued_at: string; horizon: number; status: string }>(
+      "SELECT issued_at, horizon, status FROM forecast_ledger ORDER BY issued_at, horizon",
+    );
+  assert.deepEqual((await status()).map((r) => r.status), [
+    "scored",
+    "scored",
+    "scored",
+    "scored",
+    "pending",
+  ], "v5 scores the late ones");
+  assert.equal(await migrate(wh), 6);
+  assert.deepEqual((await status()).map((r) => r.status), [
+    "scored",
+    "scored",
+    "late",
+    "late",
+    "pending",
+  ]);
+  const late = await wh.one<Record<string, unknown>>(
+    "SELECT * FROM forecast_ledger WHERE status = 'late' AND horizon = 1",
+  );
+  assert.equal(late?.realized, 90, "what happened is still shown");
+  assert.equal(late?.reissue, true);
   wh.close();
 });

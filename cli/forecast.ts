@@ -1,0 +1,140 @@
+/**
+ * `forecast`: every champion's forecast from its series' last closed candle,
+ * then the ledger; and the publishing rule `forecast` and `update` share.
+ *
+ * ```sh
+ * deno task forecast
+ * ```
+ *
+ * Each series stands alone: a champion that cannot forecast (a changed
+ * artifact, a feature set this code no longer computes) is named and
+ * skipped, the others are written and published, and the task exits 1. A
+ * series whose candles stop before the clock's last closed one is forecast
+ * anyway, with a warning. A forecast already stored (same version, same
+ * origin) is not written again, and a run that wrote nothing keeps the
+ * current snapshot.
+ *
+ * @module
+ */
+import type { Config } from "./config.ts";
+import { publish, withWriter } from "./_common.ts";
+import type { Warehouse } from "../warehouse/db.ts";
+import { currentSnapshotId, snapshotRoot } from "../warehouse/snapshot.ts";
+import { exportKeys, keysFile } from "../api/keys.ts";
+import { importRequestLogs, requestLogDir } from "../api/request_log.ts";
+import {
+  describeFailure,
+  describeStale,
+  forecastChampions,
+  type ForecastReport,
+} from "../pipeline/forecast.ts";
+import { formatLedger, loadLedger, scoreLedger } from "../pipeline/ledger.ts";
+
+/**
+ * The `forecast` task; returns the exit code (1 when a series could not forecast).
+ *
+ * @example
+ * ```ts
+ * Deno.exit(await forecast(loadConfig()));
+ * ```
+ */
+export async function forecast(cfg: Config): Promise<number> {
+  let failed = 0;
+  const code = await withWriter(cfg, async (wh) => {
+    const r = await runForecast(wh);
+    failed = r.failed.length;
+    await printLedger(wh);
+    await publishIfChanged(wh, cfg, { changed: r.rows > 0, verb: "forecast" });
+  });
+  if (failed > 0) {
+    console.error(
+      `forecast: ${failed} series could not forecast (named above; exit 1), the others were written`,
+    );
+    return 1;
+  }
+  return code;
+}
+
+/**
+ * Forecasts every champion and prints each forecast; stale origins as
+ * warnings and champions that failed as errors (stderr). Returns the report.
+ *
+ * @example
+ * ```ts
+ * const r = await runForecast(wh);
+ * if (r.failed.length) exitCode = 1;
+ * ```
+ */
+export async function runForecast(wh: Warehouse): Promise<ForecastReport> {
+  const r = await forecastChampions(wh);
+  const written = new Set(r.written);
+  for (const f of r.forecasts) {
+    const p = f.points.find((p) => p.horizon === 1 && p.level === 0.8);
+    console.log(
+      `  forecast ${f.symbol} ${f.timeframe} from ${new Date(f.origin_ts).toISOString()}: ` +
+        `next ${p?.yhat.toFixed(2)} (80% ${p?.lower.toFixed(2)}–${
+          p?.upper.toFixed(2)
+        }) by ${f.version_id}${written.has(f) ? "" : " (already issued: not written again)"}`,
+    );
+    const stale = describeStale(f);
+    if (stale) console.warn(`  warning: ${stale}`);
+  }
+  for (const f of r.failed) console.error(`  forecast skipped: ${describeFailure(f)}`);
+  return r;
+}
+
+/**
+ * Prints the ledger: past forecasts of each series' latest versions, scored
+ * against closed candles.
+ */
+export async function printLedger(wh: Warehouse): Promise<void> {
+  const rows = await loadLedger(wh, { versionsPerSeries: 3 });
+  for (const line of formatLedger(scoreLedger(rows, { pooled: true }))) console.log(line);
+}
+
+/**
+ * Publishes a new snapshot when `changed` (or when none exists yet);
+ * otherwise keeps the current one and says so. Request logs and keys are
+ * carried over either way (the logs reach readers with the next snapshot).
+ *
+ * @example
+ * ```ts
+ * await publishIfChanged(wh, cfg, { changed: r.rows > 0, verb: "forecast" });
+ * ```
+ */
+export async function publishIfChanged(
+  wh: Warehouse,
+  cfg: Config,
+  options: { changed: boolean; verb: string },
+): Promise<void> {
+  const current = await currentSnapshotId(snapshotRoot(wh.path));
+  if (options.changed || !current) {
+    await publish(wh, cfg);
+    return;
+  }
+  await importRequestLogs(wh, requestLogDir(cfg.db));
+  await exportKeys(wh, keysFile(cfg.db));
+  console.log(`${options.verb}: nothing new: snapshot ${current} kept`);
+}
+
+/**
+ * A mark of what readers would see change: rows loaded by ingests, model
+ * versions, alias changes and forecasts. Two equal marks: nothing to publish.
+ *
+ * @example
+ * ```ts
+ * const before = await changeMark(wh);
+ * // … ingest, train, forecast …
+ * const changed = (await changeMark(wh)) !== before;
+ * ```
+ */
+export async function changeMark(wh: Warehouse): Promise<string> {
+  const r = await wh.one<Record<string, unknown>>(
+    `SELECT (SELECT coalesce(sum(rows_loaded), 0) FROM ingest_runs) AS loaded,
+            (SELECT count(*) FROM model_versions) AS versions,
+            (SELECT count(*) FROM model_aliases) AS aliases,
+            (SELECT count(*) FILTER (WHERE unset_at IS NOT NULL) FROM model_aliases) AS unset,
+            (SELECT count(*) FROM forecasts) AS forecasts`,
+  );
+  return JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? String(v) : v));
+}

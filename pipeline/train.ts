@@ -44,6 +44,10 @@ import { evaluateVolatility, volSummaries } from "./volatility.ts";
 import { priceBacktestRows, recordEvaluationRun, summaryOf, volBacktestRows } from "./eval_runs.ts";
 import { DEFAULT_XGB_PARAMS, type XgbParams } from "./models/xgboost.ts";
 import { writeRunMetrics } from "./run_metrics.ts";
+import { dataFingerprint } from "./fingerprint.ts";
+
+/** Moved to `fingerprint.ts`; re-exported for existing callers. */
+export { dataFingerprint };
 
 /** A series too short to evaluate honestly; callers may skip it. */
 export class InsufficientDataError extends RangeError {}
@@ -198,7 +202,7 @@ export async function trainSeries(
     }
   }
   const verdict = decideChampion(summaries, { current, versusCurrent });
-  const fingerprint = await dataFingerprint(wh, series);
+  const fingerprint = await dataFingerprint(wh, series, { signals });
   const featureHash = await featureSetHash(tf, signals);
   const featureSet = featureSetName(signals);
   const code = await codeVersion();
@@ -375,20 +379,6 @@ async function currentChampionKind(wh: Warehouse, s: SeriesKey): Promise<string 
     [s.exchange, s.symbol, s.timeframe],
   );
   return r?.model;
-}
-
-/** A fingerprint of a series' candles: count, span and a hash of every value. */
-export async function dataFingerprint(
-  wh: Warehouse,
-  s: SeriesKey,
-): Promise<{ start: number; end: number; hash: string }> {
-  const r = await wh.one<{ n: number; a: string; b: string; h: string }>(
-    `SELECT count(*) AS n, min(ts) AS a, max(ts) AS b,
-            bit_xor(hash(ts, open, high, low, close, volume))::VARCHAR AS h
-     FROM ohlcv WHERE exchange = ? AND symbol = ? AND timeframe = ?`,
-    [s.exchange, s.symbol, s.timeframe],
-  );
-  return { start: Date.parse(r!.a), end: Date.parse(r!.b), hash: `${r!.n}:${r!.h}` };
 }
 
 let gitVersion: Promise<string> | undefined;

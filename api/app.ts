@@ -15,7 +15,13 @@ import { Metrics } from "./metrics.ts";
 import { docsPage, openApiDocument } from "./openapi.ts";
 import { ROUTE_DOCS } from "./routes.ts";
 import type { RateLimiter } from "./rate_limit.ts";
-import { type LiveView, type SeriesData, seriesKey, type ServingView } from "./serving.ts";
+import {
+  type ForecastRow,
+  type LiveView,
+  type SeriesData,
+  seriesKey,
+  type ServingView,
+} from "./serving.ts";
 import { type Timeframe, TIMEFRAMES } from "../loaders/candles.ts";
 
 /** What the app needs from its host. */
@@ -56,7 +62,12 @@ export function createApp(deps: AppDeps) {
   // forecast, the latest candles): each request gets a clone, which copies the body
   // and the already validated headers instead of building them again. Bounded.
   let protos:
-    | { view: ServingView; byKey: Map<string, Response | null>; bySearch: Map<string, Response> }
+    | {
+      view: ServingView;
+      byKey: Map<string, Response | null>;
+      bySearch: Map<string, Response>;
+      bytes: number;
+    }
     | undefined;
   const cachedResponse = (
     v: ServingView,
@@ -64,13 +75,20 @@ export function createApp(deps: AppDeps) {
     body: () => string | undefined,
     headers: Record<string, string> = JSON_HEADERS,
   ): Response | undefined => {
-    if (protos?.view !== v) protos = { view: v, byKey: new Map(), bySearch: new Map() };
+    if (protos?.view !== v) protos = { view: v, byKey: new Map(), bySearch: new Map(), bytes: 0 };
     let proto = protos.byKey.get(key);
     if (proto === undefined) {
       const text = body();
+      if (text !== undefined && text.length > CACHE_ENTRY_MAX) {
+        return secured(new Response(text, { headers })); // too big to keep
+      }
       proto = text === undefined ? null : new Response(text, { headers });
-      if (protos.byKey.size >= 512) protos.byKey.clear();
+      if (protos.byKey.size >= 512 || protos.bytes + (text?.length ?? 0) > CACHE_BYTES) {
+        protos.byKey.clear();
+        protos.bytes = 0;
+      }
       protos.byKey.set(key, proto);
+      protos.bytes += text?.length ?? 0;
     }
     return proto ? secured(proto.clone()) : undefined;
   };
@@ -90,7 +108,19 @@ export function createApp(deps: AppDeps) {
       key_id: c.get("keyId"),
     });
   });
-  if (deps.corsOrigins?.length) app.use("/api/*", cors({ origin: deps.corsOrigins }));
+  const corsOn = (deps.corsOrigins?.length ?? 0) > 0;
+  if (corsOn) {
+    app.use(
+      "/api/*",
+      cors({
+        origin: deps.corsOrigins!,
+        allowMethods: ["GET", "HEAD"],
+        allowHeaders: ["Authorization", "Accept"],
+        exposeHeaders: ["Link", "Retry-After", "X-Prevision-Sample"],
+        maxAge: 600,
+      }),
+    );
+  }
   // Only requests that may carry a body pay for the limit.
   app.on(
     ["POST", "PUT", "PATCH", "DELETE"],
@@ -129,8 +159,12 @@ export function createApp(deps: AppDeps) {
         sample: m.sample,
         last_candle: m.last_ts,
         // Age of the newest close: the last candle closes one timeframe after it opens.
-        data_age_s: Math.round(
-          (now - Date.parse(m.last_ts) - (TIMEFRAMES[m.timeframe as Timeframe] ?? 0)) / 1000,
+        data_age_s: Math.round((now - Date.parse(m.last_ts) - step(m.timeframe)) / 1000),
+        // How late the next candle is: 0 while it is still forming, so an up-to-date daily
+        // series is not "stale" in the evening. Staleness is judged on this.
+        behind_s: Math.max(
+          0,
+          Math.round((now - Date.parse(m.last_ts) - 2 * step(m.timeframe)) / 1000),
         ),
         champion: ch?.version_id ?? null,
         champion_age_s: ch ? Math.round((now - Date.parse(ch.set_at)) / 1000) : null,
@@ -138,11 +172,14 @@ export function createApp(deps: AppDeps) {
     });
     // Stale data is a 503 when a limit is configured, so a monitor can page someone.
     const limit = deps.staleAfterSeconds ?? 0;
-    const stale = limit > 0 ? series.filter((s) => s.data_age_s > limit) : [];
+    const stale = limit > 0 ? series.filter((s) => s.behind_s > limit) : [];
     return c.json({
       status: stale.length ? "stale" : "ok",
       snapshot: v.snapshotId,
-      reload_error: deps.live.lastError ?? null,
+      // The detail (paths, SQL) goes to the server's log, not to a public endpoint.
+      reload_error: deps.live.lastError
+        ? `the newest snapshot failed to load; still serving ${v.snapshotId} (details in the API's log)`
+        : null,
       stale_after_s: limit || null,
       stale: stale.map((s) => `${s.exchange} ${s.symbol} ${s.timeframe}`),
       series,
@@ -199,29 +236,38 @@ export function createApp(deps: AppDeps) {
       const v = view(deps);
       const k = resolveSeries(v, q);
       const s = v.series.get(k)!;
-      const rows = (v.forecastRows.get(k) ?? []).filter((r) => {
-        const t = Date.parse(r.ts);
-        return (q.start === undefined || t >= q.start) && (q.end === undefined || t <= q.end);
-      });
-      const at = new Map<number, number>();
-      s.ts.forEach((t, i) => at.set(t, i));
+      const h = historyOf(v.forecastRows.get(k) ?? [], s);
+      const limit = q.limit ?? 1000;
+      const lo = q.start === undefined ? 0 : lowerBound(h.t, q.start);
+      const hiEx = q.end === undefined ? h.t.length : lowerBound(h.t, q.end + 1);
+      // Like /ohlcv: without a start the latest rows, with one the first from it; a page
+      // never splits the forecasts for one target time, so paging repeats nothing.
+      let from = q.start === undefined ? Math.max(lo, hiEx - limit) : lo;
+      let to = Math.min(hiEx, from + limit);
+      if (q.start === undefined) {
+        while (from > lo && from < to && h.t[from] === h.t[from - 1]) from++;
+      } else {
+        while (to < hiEx && to > from + 1 && h.t[to] === h.t[to - 1]) to--;
+      }
       const step = TIMEFRAMES[s.timeframe as Timeframe] ?? 0;
       const now = Date.now();
       return c.json({
         symbol: s.symbol,
         timeframe: s.timeframe,
         exchange: s.exchange,
-        points: rows.slice(-5000).map((r) => {
-          const t = Date.parse(r.ts);
+        points: h.rows.slice(from, to).map((r, j) => {
+          const t = h.t[from + j];
           const closesAt = t + step;
           // Realized only once the target candle has closed (a partial candle is not).
-          const i = closesAt <= now ? at.get(t) : undefined;
+          const i = closesAt <= now ? h.at.get(t) : undefined;
           return {
             ...r,
             closes_at: new Date(closesAt).toISOString(),
             actual: i === undefined ? null : s.close[i],
           };
         }),
+        next: to < hiEx ? new Date(h.t[to]).toISOString() : null,
+        prev: from > 0 ? new Date(h.t[from - 1]).toISOString() : null,
       });
     })
     .get("/ohlcv", (c) => {
@@ -246,7 +292,7 @@ export function createApp(deps: AppDeps) {
         });
         return `${head.slice(0, -1)},"candles":[${s.json.slice(from, to).join(",")}],"next":${
           to < hiEx ? `"${s.iso[to]}"` : "null"
-        }}`;
+        },"prev":${from > 0 ? `"${s.iso[from - 1]}"` : "null"}}`;
       }, JSON_VARY_HEADERS)!;
     })
     .get("/models", (c) => {
@@ -367,6 +413,8 @@ export function createApp(deps: AppDeps) {
     // in it) is the only thing `cached` knows; anything else takes the full route.
     const auth = req.headers.get("authorization");
     if (auth === null || !auth.startsWith("Bearer ")) return undefined;
+    // A cross-origin request needs the CORS headers: the full route adds them.
+    if (corsOn && req.headers.get("origin") !== null) return undefined;
     const now = Date.now();
     const keyId = deps.keys.cached(auth.slice(7), now);
     const v = deps.live.view;
@@ -407,6 +455,13 @@ const JSON_HEADERS: Record<string, string> = {
   "referrer-policy": "no-referrer",
 };
 
+/** Cached answers: at most this many characters in all, and this many in one. */
+const CACHE_BYTES = 32 * 1024 * 1024;
+const CACHE_ENTRY_MAX = 1024 * 1024;
+
+/** A timeframe's candle length in milliseconds (0 when unknown). */
+const step = (tf: string) => TIMEFRAMES[tf as Timeframe] ?? 0;
+
 /** The same, for answers that also come as CSV (caches must key them by Accept). */
 const JSON_VARY_HEADERS: Record<string, string> = { ...JSON_HEADERS, vary: "accept" };
 
@@ -428,6 +483,11 @@ function secure(c: Context): void {
     h.set("x-content-type-options", "nosniff");
   }
   h.set("referrer-policy", "no-referrer");
+  // Pages (the site, the docs) are never framed by another site.
+  if (h.get("content-type")?.startsWith("text/html")) {
+    h.set("x-frame-options", "DENY");
+    h.set("content-security-policy", "frame-ancestors 'none'");
+  }
 }
 
 /** Picks the series for a query; the exchange defaults to the first that has it. */
@@ -482,7 +542,7 @@ export function wantsCsv(accept: string | undefined): boolean {
 
 /**
  * A page of candles as CSV (`ts,open,high,low,close,volume`, ISO 8601 UTC times);
- * the next page is in a `Link: <…>; rel="next"` header, and sample data says so
+ * the next and previous pages are in a `Link` header (`rel="next"`, `rel="prev"`), and sample data says so
  * in `X-Prevision-Sample`.
  */
 function ohlcvCsv(
@@ -501,13 +561,44 @@ function ohlcvCsv(
     "content-type": "text/csv; charset=utf-8; header=present",
     "vary": "accept",
   };
+  const links: string[] = [];
   if (to < hiEx) {
     const next = new URL(url);
     next.searchParams.set("start", s.iso[to]);
-    headers["link"] = `<${next.pathname}${next.search}>; rel="next"`;
+    links.push(`<${next.pathname}${next.search}>; rel="next"`);
   }
+  if (from > 0) {
+    const prev = new URL(url);
+    prev.searchParams.delete("start");
+    prev.searchParams.set("end", s.iso[from - 1]);
+    links.push(`<${prev.pathname}${prev.search}>; rel="prev"`);
+  }
+  if (links.length) headers["link"] = links.join(", ");
   if (s.exchange === "sample") headers["x-prevision-sample"] = "synthetic data";
   return secured(new Response(text, { headers }));
+}
+
+/** Past forecasts ordered by target time, with the candle index by time; made once per view. */
+interface History {
+  rows: ForecastRow[];
+  t: Float64Array;
+  at: Map<number, number>;
+}
+const HISTORY = new WeakMap<ForecastRow[], History>();
+
+function historyOf(rows: ForecastRow[], s: SeriesData): History {
+  let h = HISTORY.get(rows);
+  if (h === undefined) {
+    const sorted = rows.map((r) => ({ r, t: Date.parse(r.ts) }))
+      .sort((a, b) =>
+        a.t - b.t || a.r.issued_at.localeCompare(b.r.issued_at) || a.r.horizon - b.r.horizon
+      );
+    const at = new Map<number, number>();
+    s.ts.forEach((t, i) => at.set(t, i));
+    h = { rows: sorted.map((x) => x.r), t: Float64Array.from(sorted, (x) => x.t), at };
+    HISTORY.set(rows, h);
+  }
+  return h;
 }
 
 function lowerBound(a: Float64Array, x: number): number {

@@ -49,8 +49,10 @@ export async function createKey(
 
 /**
  * Registers a key given from outside (`PREVISION_API_KEY`): stored hashed,
- * idempotent (the same key registers once). Any string of 16+ characters
- * works; a `pv_<id>_<secret>` key keeps its id.
+ * idempotent (the same key registers once); a new key revokes the one
+ * registered before under the same name, so rotating the variable retires
+ * the old secret. Any string of 16+ characters works; a `pv_<id>_<secret>`
+ * key keeps its id.
  */
 export async function registerKey(wh: Warehouse, key: string, name: string): Promise<string> {
   if (key.length < 16) {
@@ -62,6 +64,12 @@ export async function registerKey(wh: Warehouse, key: string, name: string): Pro
   const secret = parsed?.secret ?? key;
   const existing = await wh.one("SELECT key_id FROM api_keys WHERE key_id = ?", [key_id]);
   if (!existing) await storeKey(wh, key_id, name, secret);
+  // A rotated key replaces the one registered before under the same name.
+  await wh.run(
+    `UPDATE api_keys SET revoked_at = now()::TIMESTAMP
+     WHERE name = ? AND key_id <> ? AND revoked_at IS NULL`,
+    [name, key_id],
+  );
   return key_id;
 }
 

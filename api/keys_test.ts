@@ -49,3 +49,19 @@ Deno.test("registerKey() stores PREVISION_API_KEY hashed, once", async () => {
   await assert.rejects(() => registerKey(wh, "short", "env"), /at least 16/);
   wh.close();
 });
+
+Deno.test("registerKey() with a rotated PREVISION_API_KEY revokes the one registered before", async () => {
+  const wh = await openWarehouse(":memory:");
+  const old = await registerKey(wh, "the-old-secret-key-0001", "PREVISION_API_KEY");
+  const other = await registerKey(wh, "someone-elses-key-0002", "ci");
+  const now = await registerKey(wh, "the-new-secret-key-0003", "PREVISION_API_KEY");
+  const ring = KeyRing.of(await listKeys(wh));
+  assert.equal(await ring.verify("the-old-secret-key-0001"), undefined, "old key retired");
+  assert.equal(await ring.verify("the-new-secret-key-0003"), now);
+  assert.equal(await ring.verify("someone-elses-key-0002"), other, "other names untouched");
+  assert.notEqual(old, now);
+  // Registering the current key again changes nothing.
+  await registerKey(wh, "the-new-secret-key-0003", "PREVISION_API_KEY");
+  assert.equal(await KeyRing.of(await listKeys(wh)).verify("the-new-secret-key-0003"), now);
+  wh.close();
+});

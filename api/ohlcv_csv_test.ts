@@ -44,18 +44,25 @@ Deno.test("GET /api/v1/ohlcv answers CSV on Accept: text/csv, the same candles a
       assert.equal(f[0], c.ts);
       assert.deepEqual(f.slice(1).map(Number), [c.open, c.high, c.low, c.close, c.volume]);
     });
-    const link = csv.headers.get("link")!;
-    assert.match(link, /rel="next"$/);
-    const next = new URL(link.slice(1, link.indexOf(">")), "http://x");
-    assert.equal(next.searchParams.get("start"), body.next);
-    assert.equal(next.searchParams.get("limit"), "5");
+    const links = Object.fromEntries(
+      csv.headers.get("link")!.split(", ").map((l) => {
+        const m = /^<([^>]+)>; rel="(next|prev)"$/.exec(l)!;
+        return [m[2], new URL(m[1], "http://x")];
+      }),
+    );
+    assert.equal(links.next.searchParams.get("start"), body.next);
+    assert.equal(links.next.searchParams.get("limit"), "5");
+    // The previous page ends just before this one (JSON says the same in `prev`).
+    assert.equal(links.prev.searchParams.get("start"), null);
+    assert.equal(links.prev.searchParams.get("end"), body.prev);
+    assert.equal(body.prev, "2025-04-30T23:00:00.000Z");
 
-    // The last page has no Link; bad input is still a JSON 400 naming the field.
+    // The last page has no next link; bad input is still a JSON 400 naming the field.
     const last = await app.request(
       "/api/v1/ohlcv?symbol=ETH-USDT&timeframe=1h&start=2025-05-01&end=2025-05-01T02:00:00Z",
       { headers: { ...auth, Accept: "text/csv" } },
     );
-    assert.equal(last.headers.get("link"), null);
+    assert.doesNotMatch(last.headers.get("link") ?? "", /rel="next"/);
     assert.equal((await last.text()).trimEnd().split("\n").length, 4);
     const bad = await app.request("/api/v1/ohlcv?symbol=ETH-USDT&timeframe=1h&limit=0", {
       headers: { ...auth, Accept: "text/csv" },

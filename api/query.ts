@@ -8,22 +8,42 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import { isTimeframe } from "../loaders/candles.ts";
 
 const symbolSchema = z.string().max(41).regex(
   /^[A-Za-z0-9]{1,20}[/-][A-Za-z0-9]{1,20}$/,
   "expected BASE/QUOTE or BASE-QUOTE, e.g. BTC/USDT",
 ).transform((s) => s.toUpperCase().replace("-", "/"));
-const timeframeSchema = z.string().max(4).refine(
-  isTimeframe,
-  "expected one of 1m 5m 15m 1h 4h 1d 1w",
-);
+// Any well-formed timeframe passes; one the warehouse does not hold is a 404 later.
+// Hours, days and weeks are case-insensitive (`1H`); `m` (minute) and `M` (month) are not.
+const timeframeSchema = z.string().max(4).regex(
+  /^[1-9][0-9]{0,2}[mhHdDwWM]$/,
+  "expected a timeframe such as 1m 5m 15m 1h 4h 1d 1w",
+).transform((s) => s.replace(/[HDW]$/, (u) => u.toLowerCase()));
 const dateSchema = z.string().max(40).refine(
-  (s) =>
-    /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) &&
-    Number.isFinite(Date.parse(s)),
+  validIsoDate,
   "expected an ISO 8601 date or time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z",
 ).transform((s) => Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) || s.length === 10 ? s : s + "Z"));
+
+/**
+ * True for an ISO 8601 date or date-time that names a real instant: no
+ * 2026-02-30, no 24:00 (which `Date.parse` would roll over silently).
+ */
+export function validIsoDate(s: string): boolean {
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|z|[+-]\d{2}:?\d{2})?)?$/
+      .exec(s);
+  if (!m) return false;
+  const [y, mo, d, h = "0", mi = "0", sec = "0"] = m.slice(1, 7);
+  const date = new Date(Date.UTC(+y, +mo - 1, +d));
+  return date.getUTCFullYear() === +y && date.getUTCMonth() === +mo - 1 &&
+    date.getUTCDate() === +d && +h < 24 && +mi < 60 && +sec < 60 &&
+    Number.isFinite(Date.parse(s.length === 10 ? s : s.replace(" ", "T")));
+}
+
+/** `start` must not come after `end` (a 400 naming both). */
+const ordered = (q: { start?: number; end?: number }) =>
+  q.start === undefined || q.end === undefined || q.start <= q.end;
+const orderedIssue = { message: "start is after end", path: ["start"] };
 const exchangeSchema = z.string().max(40).regex(
   /^[a-z0-9_.-]+$/,
   "expected an exchange id such as binance",
@@ -34,13 +54,15 @@ export const seriesQuery = z.object({
   timeframe: timeframeSchema.optional(),
   exchange: exchangeSchema.optional(),
 });
+const limitSchema = z.string().regex(/^\d{1,5}$/, "expected an integer from 1 to 5000")
+  .transform(Number).refine((n) => n >= 1 && n <= 5000, "expected an integer from 1 to 5000")
+  .optional();
+
 export const ohlcvQuery = seriesQuery.extend({
   start: dateSchema.optional(),
   end: dateSchema.optional(),
-  limit: z.string().regex(/^\d{1,5}$/, "expected an integer from 1 to 5000")
-    .transform(Number).refine((n) => n >= 1 && n <= 5000, "expected an integer from 1 to 5000")
-    .optional(),
-});
+  limit: limitSchema,
+}).refine(ordered, orderedIssue);
 
 export const signalsQuery = z.object({
   source: z.string().max(40).regex(/^[a-z0-9_.:-]+$/, "expected a source id such as fear-greed")
@@ -50,8 +72,8 @@ export const signalsQuery = z.object({
     .optional(),
   start: dateSchema.optional(),
   end: dateSchema.optional(),
-  limit: ohlcvQuery.shape.limit,
-});
+  limit: limitSchema,
+}).refine(ordered, orderedIssue);
 
 /**
  * Validates a query with `schema`, remembering the answer per query string:

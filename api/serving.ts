@@ -338,7 +338,11 @@ export class LiveView {
   async refresh(): Promise<void> {
     try {
       const id = await currentSnapshotId(this.root);
-      if (!id || id === this.#view?.snapshotId) return;
+      if (!id || id === this.#view?.snapshotId) {
+        // Pointed back at the view being served: nothing is failing any more.
+        if (id) this.lastError = undefined;
+        return;
+      }
       this.#view = await loadView(this.root, id);
       this.lastError = undefined;
     } catch (err) {

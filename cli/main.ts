@@ -22,6 +22,7 @@ import { describeFailure } from "../pipeline/forecast.ts";
 import { changeMark, forecast, printLedger, publishIfChanged, runForecast } from "./forecast.ts";
 import { XgbPool } from "../pipeline/models/pool.ts";
 import { createKey, exportKeys, keysFile, listKeys, registerKey, revokeKey } from "../api/keys.ts";
+import { validIsoDate } from "../api/query.ts";
 import { serveApi } from "../api/serve.ts";
 import { signalEnv, signals, updateSignals } from "./signals.ts";
 import { ingestSampleSignal } from "../loaders/signals/mod.ts";
@@ -376,10 +377,8 @@ async function keys(cfg: Config, rest: string[]): Promise<number> {
   return await withWriter(cfg, async (wh) => {
     if (action === "create") {
       if (!values.name) throw new UsageError("keys create needs --name NAME");
-      if (values.expires && !Number.isFinite(Date.parse(values.expires))) {
-        throw new UsageError(`--expires "${values.expires}" is not a date (e.g. 2027-01-31)`);
-      }
-      const k = await createKey(wh, { name: values.name, expiresAt: values.expires });
+      const expiresAt = values.expires === undefined ? undefined : parseExpiry(values.expires);
+      const k = await createKey(wh, { name: values.name, expiresAt });
       console.log(
         `Created key ${k.key_id} ("${values.name}"). Shown once — store it now:\n${k.key}`,
       );
@@ -464,4 +463,18 @@ if (import.meta.main) {
     if (Deno.env.get("PREVISION_DEBUG")) console.error(err);
     Deno.exit(1);
   }
+}
+
+/** `--expires`: an ISO 8601 date or time in the future, as UTC ISO text. */
+function parseExpiry(text: string): string {
+  if (!validIsoDate(text)) {
+    throw new UsageError(
+      `--expires "${text}" is not an ISO 8601 date or time (e.g. 2027-01-31 or 2027-01-31T12:00:00+02:00)`,
+    );
+  }
+  const t = Date.parse(
+    /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) || text.length === 10 ? text : text + "Z",
+  );
+  if (t <= Date.now()) throw new UsageError(`--expires "${text}" is in the past`);
+  return new Date(t).toISOString();
 }

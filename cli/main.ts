@@ -148,7 +148,8 @@ async function train(cfg: Config, rest: string[]): Promise<number> {
     },
   });
   const shard = values.shard ? parseShardArg(values.shard) : undefined;
-  return await withWriter(cfg, async (wh) => {
+  let failed = 0;
+  const code = await withWriter(cfg, async (wh) => {
     const exchange = values.exchange ?? (await defaultExchange(wh));
     const symbols = (values.symbols ? symbolList(values.symbols) : undefined) ??
       (await wh.rows<{ symbol: string }>(
@@ -187,9 +188,14 @@ async function train(cfg: Config, rest: string[]): Promise<number> {
       seed: values.seed ? intArg("seed", values.seed) : undefined,
       folds: values.folds ? intArg("folds", values.folds) : undefined,
     });
-    await runForecast(wh);
+    failed = (await runForecast(wh)).failed.length;
     await publish(wh, cfg);
   });
+  if (code === 0 && failed > 0) {
+    console.error(`train: ${failed} series could not forecast, named above (exit 1)`);
+    return 1;
+  }
+  return code;
 }
 
 async function update(cfg: Config, rest: string[]): Promise<number> {

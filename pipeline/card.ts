@@ -61,7 +61,8 @@ ${sample}${suspect}
     a.levels.map((l) => `${l * 100}%`).join(" / ")
   } intervals; prices are rebuilt as close × exp(return).
 - **Model**: ${DESCRIPTIONS[a.model] ?? a.model}
-- **Intervals**: split-conformal on the last 20% of the training window, scaled by EWMA volatility (λ = ${a.sigma.lambda}) × √h, with quantiles per volatility tercile of the calibration origins (Mondrian), so each regime gets its own width.
+- **Intervals**: conformal, scaled by EWMA volatility (λ = ${a.sigma.lambda}) × √h, with quantiles per volatility tercile of the calibration scores (Mondrian), so each regime gets its own width. In the walk-forward below, each fold's are calibrated on the last 20% of its training window; this version's on the latest folds' test residuals (cross-conformal).
+- **Fit**: ${fitWindow(a)}
 - **Data**: ${a.data.start} → ${a.data.end} (fingerprint \`${a.data.fingerprint}\`).
 - **Features**: \`${a.feature_set}\` (sha256 \`${a.feature_set_hash.slice(0, 16)}…\`): ${
     a.feature_columns.join(", ")
@@ -94,6 +95,33 @@ Not financial advice.
 }
 
 const fmt = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
+
+/** Where this version's models were fitted and their intervals calibrated (over its horizons). */
+function fitWindow(a: ModelArtifact): string {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+  const range = (xs: number[]) => {
+    const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+    return lo === hi ? `${lo}` : `${lo}–${hi}`;
+  };
+  const fit = a.horizons.map((m) => m.trainedOn);
+  const cal = a.horizons.map((m) => m.calibratedOn);
+  const window = `origins ${day(Math.min(...fit.map((t) => t.from)))} → ${
+    day(Math.max(...fit.map((t) => t.to)))
+  } (${range(fit.map((t) => t.rows))} per horizon`;
+  if (cal.some((c) => !c)) {
+    return `${window}); intervals calibrated on the origins after them.`;
+  }
+  const c = cal as NonNullable<(typeof cal)[number]>[];
+  const folds = range(c.map((x) => x.folds));
+  const blocks = folds === "1"
+    ? "the latest fold's test block"
+    : `the latest ${folds} folds' test blocks`;
+  return `${window}: every origin whose target is known); intervals calibrated on ${
+    range(c.map((x) => x.n))
+  } out-of-sample walk-forward residuals per horizon (${blocks}, ${
+    day(Math.min(...c.map((x) => x.from)))
+  } → ${day(Math.max(...c.map((x) => x.to)))}).`;
+}
 
 /** Interval coverage and width per volatility regime (overall rows), or nothing. */
 function regimeSection(rows: readonly MetricRow[]): string {

@@ -6,6 +6,11 @@
  * Layout: `<models>/<exchange>/<BASE-QUOTE>/<timeframe>/<version_id>/`
  * holding `model.json` (the artifact) and `card.md` (the model card).
  *
+ * The artifact holds what the model is, and nothing about which run made
+ * it or when: its identity (version and run ids, creation time) lives in
+ * `model_versions`, its folder's name and its card. So the same data and
+ * seed give byte-identical artifacts, with the same sha256.
+ *
  * @module
  */
 import { join } from "node:path";
@@ -20,11 +25,13 @@ export interface SeriesKey {
   timeframe: string;
 }
 
-/** The artifact's content: everything serving needs, nothing global. */
-export interface ModelArtifact {
+/**
+ * What `model.json` holds: everything serving needs, nothing global, no
+ * identity. (Artifacts written before identity was kept out also carry
+ * `version_id` and `run_id`; readers ignore them.)
+ */
+export interface ArtifactContent {
   format: "prevision-model/1";
-  version_id: string;
-  run_id: string;
   model: ModelKind;
   series: SeriesKey;
   feature_set: string;
@@ -37,6 +44,33 @@ export interface ModelArtifact {
   data: { start: string; end: string; fingerprint: string };
   horizons: Array<Omit<HorizonModel, "booster"> & { booster_base64?: string }>;
   summary: Record<string, number>;
+}
+
+/** An artifact with the identity it is registered under (kept out of its bytes). */
+export interface ModelArtifact extends ArtifactContent {
+  version_id: string;
+  run_id: string;
+}
+
+/**
+ * The bytes of `model.json`: the content without the identity, and the
+ * series as its three keys only (whatever else the caller's object carries).
+ *
+ * @example
+ * ```ts
+ * const sha = await sha256Hex(artifactBytes(artifact));
+ * ```
+ */
+export function artifactBytes(artifact: ArtifactContent | ModelArtifact): Uint8Array {
+  const { exchange, symbol, timeframe } = artifact.series;
+  // Spreading keeps the keys in place; undefined ones are left out of the JSON.
+  const content = {
+    ...artifact,
+    version_id: undefined,
+    run_id: undefined,
+    series: { exchange, symbol, timeframe },
+  };
+  return new TextEncoder().encode(JSON.stringify(content));
 }
 
 /**
@@ -62,7 +96,7 @@ export async function registerVersion(
     artifact.version_id,
   );
   await Deno.mkdir(dir, { recursive: true });
-  const bytes = new TextEncoder().encode(JSON.stringify(artifact));
+  const bytes = artifactBytes(artifact);
   const artifact_path = join(dir, "model.json");
   await Deno.writeFile(artifact_path, bytes);
   await Deno.writeTextFile(join(dir, "card.md"), card);
@@ -116,7 +150,7 @@ export async function setAlias(
 export async function loadArtifact(
   path: string,
   expectedSha256: string,
-): Promise<ModelArtifact> {
+): Promise<ArtifactContent> {
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);
@@ -129,5 +163,5 @@ export async function loadArtifact(
       `Model artifact ${path} has sha256 ${sha}, but the registry recorded ${expectedSha256}: refusing to serve a changed model`,
     );
   }
-  return JSON.parse(new TextDecoder().decode(bytes)) as ModelArtifact;
+  return JSON.parse(new TextDecoder().decode(bytes)) as ArtifactContent;
 }

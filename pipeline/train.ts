@@ -249,7 +249,8 @@ export async function trainSeries(
         version_id,
         run_id,
         model: kind,
-        series,
+        // The key alone: callers' series objects may carry more (the schedule's reason).
+        series: { exchange: series.exchange, symbol: series.symbol, timeframe: tf },
         feature_set: featureSet,
         feature_set_hash: featureHash,
         feature_columns: featureColumns(signals),

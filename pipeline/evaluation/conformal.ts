@@ -11,7 +11,9 @@
  * of σ, and each tercile gets its own quantile of the score; at prediction
  * time σ picks the bin. A bin with fewer than {@link MIN_BIN} calibration
  * origins uses the pooled quantile. Everything is fitted on the calibration
- * origins only.
+ * origins only: in the walk-forward, the last 20% of a fold's training
+ * window; for a serving model, the out-of-sample test residuals of every
+ * fold (see `walkforward.ts`).
  *
  * On real Binance daily BTC (2017–2026, 4 folds), the 80% interval of the
  * XGBoost model covered 75.7% / 87.1% / 96.8% of the calm / mid / wild

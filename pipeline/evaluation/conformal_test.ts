@@ -157,7 +157,7 @@ Deno.test("walkForward() intervals of a fold do not depend on that fold's test o
   assert.ok(halves(base, 1).length > 1000);
   // Not vacuous: the next fold calibrates on those outcomes, so its intervals move.
   assert.notDeepEqual(halves(changed, 2), halves(base, 2));
-  // The serving model carries its bins, fitted on the last 20% of the history.
+  // The serving model carries its bins, fitted on the folds' test residuals.
   const m = base.serving[0];
   assert.ok(m.bins && m.bins.edges[0] < m.bins.edges[1] && m.bins.n.every((k) => k >= MIN_BIN));
 });

@@ -5,8 +5,15 @@
  *
  * @module
  */
-import { type Context, Hono } from "hono";
-import { parseOhlcv, parseSeries, parseSignals } from "./query.ts";
+import { Hono, type TypedResponse } from "hono";
+import {
+  ohlcvInput,
+  parseOhlcv,
+  parseSeries,
+  parseSignals,
+  seriesInput,
+  signalsInput,
+} from "./query.ts";
 import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -14,14 +21,11 @@ import type { KeyRing } from "./keys.ts";
 import { Metrics } from "./metrics.ts";
 import { docsPage, openApiDocument } from "./openapi.ts";
 import { ROUTE_DOCS } from "./routes.ts";
+import type { ForecastDoc, OhlcvPage, SignalsPage } from "./types.ts";
+import { JSON_HEADERS, JSON_VARY_HEADERS, secure, secured } from "./headers.ts";
+import { historyPage, lowerBound, ohlcvCsv, wantsCsv } from "./pages.ts";
 import type { RateLimiter } from "./rate_limit.ts";
-import {
-  type ForecastRow,
-  type LiveView,
-  type SeriesData,
-  seriesKey,
-  type ServingView,
-} from "./serving.ts";
+import { type LiveView, seriesKey, type ServingView } from "./serving.ts";
 import { type Timeframe, TIMEFRAMES } from "../loaders/candles.ts";
 
 /** What the app needs from its host. */
@@ -141,7 +145,7 @@ export function createApp(deps: AppDeps) {
       "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
     }));
 
-  app.get("/api/health", (c) => {
+  const withHealth = app.get("/api/health", (c) => {
     const v = deps.live.view;
     if (!v) {
       return c.json(
@@ -219,7 +223,7 @@ export function createApp(deps: AppDeps) {
       const v = view(deps);
       return c.json({ snapshot: v.snapshotId, markets: v.markets });
     })
-    .get("/forecasts", (c) => {
+    .get("/forecasts", seriesInput, (c) => {
       const q = parseSeries(c);
       const v = view(deps);
       const k = resolveSeries(v, q);
@@ -229,48 +233,16 @@ export function createApp(deps: AppDeps) {
           message: `no forecast yet for ${q.symbol} ${q.timeframe ?? ""}`.trim(),
         });
       }
-      return res;
+      return res as unknown as TypedResponse<ForecastDoc, 200, "json">;
     })
-    .get("/forecasts/history", (c) => {
+    .get("/forecasts/history", ohlcvInput, (c) => {
       const q = parseOhlcv(c);
       const v = view(deps);
       const k = resolveSeries(v, q);
       const s = v.series.get(k)!;
-      const h = historyOf(v.forecastRows.get(k) ?? [], s);
-      const limit = q.limit ?? 1000;
-      const lo = q.start === undefined ? 0 : lowerBound(h.t, q.start);
-      const hiEx = q.end === undefined ? h.t.length : lowerBound(h.t, q.end + 1);
-      // Like /ohlcv: without a start the latest rows, with one the first from it; a page
-      // never splits the forecasts for one target time, so paging repeats nothing.
-      let from = q.start === undefined ? Math.max(lo, hiEx - limit) : lo;
-      let to = Math.min(hiEx, from + limit);
-      if (q.start === undefined) {
-        while (from > lo && from < to && h.t[from] === h.t[from - 1]) from++;
-      } else {
-        while (to < hiEx && to > from + 1 && h.t[to] === h.t[to - 1]) to--;
-      }
-      const step = TIMEFRAMES[s.timeframe as Timeframe] ?? 0;
-      const now = Date.now();
-      return c.json({
-        symbol: s.symbol,
-        timeframe: s.timeframe,
-        exchange: s.exchange,
-        points: h.rows.slice(from, to).map((r, j) => {
-          const t = h.t[from + j];
-          const closesAt = t + step;
-          // Realized only once the target candle has closed (a partial candle is not).
-          const i = closesAt <= now ? h.at.get(t) : undefined;
-          return {
-            ...r,
-            closes_at: new Date(closesAt).toISOString(),
-            actual: i === undefined ? null : s.close[i],
-          };
-        }),
-        next: to < hiEx ? new Date(h.t[to]).toISOString() : null,
-        prev: from > 0 ? new Date(h.t[from - 1]).toISOString() : null,
-      });
+      return c.json(historyPage(v.forecastRows.get(k) ?? [], s, q, Date.now()));
     })
-    .get("/ohlcv", (c) => {
+    .get("/ohlcv", ohlcvInput, (c) => {
       const q = parseOhlcv(c);
       const v = view(deps);
       const k = resolveSeries(v, q);
@@ -281,7 +253,13 @@ export function createApp(deps: AppDeps) {
       // Without a start, the most recent `limit` candles; with one, the first `limit` from it.
       const from = q.start === undefined ? Math.max(lo, hiEx - limit) : lo;
       const to = Math.min(hiEx, from + limit);
-      if (wantsCsv(c.req.header("accept"))) return ohlcvCsv(c.req.url, s, from, to, hiEx);
+      if (wantsCsv(c.req.header("accept"))) {
+        return ohlcvCsv(c.req.url, s, from, to, hiEx) as unknown as TypedResponse<
+          string,
+          200,
+          "text"
+        >;
+      }
       // Candles are pre-serialized at load; a page is a join of their texts.
       return cachedResponse(v, `ohlcv|${k}|${from}|${to}|${hiEx}`, () => {
         const head = JSON.stringify({
@@ -293,9 +271,9 @@ export function createApp(deps: AppDeps) {
         return `${head.slice(0, -1)},"candles":[${s.json.slice(from, to).join(",")}],"next":${
           to < hiEx ? `"${s.iso[to]}"` : "null"
         },"prev":${from > 0 ? `"${s.iso[from - 1]}"` : "null"}}`;
-      }, JSON_VARY_HEADERS)!;
+      }, JSON_VARY_HEADERS)! as unknown as TypedResponse<OhlcvPage, 200, "json">;
     })
-    .get("/models", (c) => {
+    .get("/models", seriesInput, (c) => {
       const q = parseSeries(c);
       const v = view(deps);
       const k = resolveSeries(v, q);
@@ -307,7 +285,7 @@ export function createApp(deps: AppDeps) {
         ...(v.models.get(k) as object ?? { versions: [], aliases: [] }),
       });
     })
-    .get("/signals", (c) => {
+    .get("/signals", signalsInput, (c) => {
       const q = parseSignals(c);
       const v = view(deps);
       const sources = q.source ? [q.source] : [...v.signals.keys()];
@@ -353,10 +331,10 @@ export function createApp(deps: AppDeps) {
         `{"signals":[${page.map((p) => p.json).join(",")}],"next":${JSON.stringify(next)}}`,
         200,
         { "Content-Type": "application/json; charset=UTF-8" },
-      );
+      ) as unknown as TypedResponse<SignalsPage, 200, "json">;
     });
 
-  const routed = app.route("/api/v1", v1);
+  const routed = withHealth.route("/api/v1", v1);
 
   app.all(
     "/api/*",
@@ -448,47 +426,12 @@ function view(deps: AppDeps): ServingView {
   return v;
 }
 
-/** Pre-built headers for the pre-serialized JSON answers (security headers included). */
-const JSON_HEADERS: Record<string, string> = {
-  "content-type": "application/json; charset=UTF-8",
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-};
-
 /** Cached answers: at most this many characters in all, and this many in one. */
 const CACHE_BYTES = 32 * 1024 * 1024;
 const CACHE_ENTRY_MAX = 1024 * 1024;
 
 /** A timeframe's candle length in milliseconds (0 when unknown). */
 const step = (tf: string) => TIMEFRAMES[tf as Timeframe] ?? 0;
-
-/** The same, for answers that also come as CSV (caches must key them by Accept). */
-const JSON_VARY_HEADERS: Record<string, string> = { ...JSON_HEADERS, vary: "accept" };
-
-/** Responses built with the security headers already in place. */
-const SECURED = new WeakSet<Response>();
-const secured = (r: Response): Response => (SECURED.add(r), r);
-
-/** Adds the security headers every answer carries, unless the handler already did. */
-function secure(c: Context): void {
-  if (SECURED.has(c.res)) return;
-  let h = c.res.headers;
-  if (h.has("x-content-type-options")) return;
-  try {
-    h.set("x-content-type-options", "nosniff");
-  } catch {
-    // Immutable headers (a redirect, a fetched response): copy once.
-    c.res = new Response(c.res.body, c.res);
-    h = c.res.headers;
-    h.set("x-content-type-options", "nosniff");
-  }
-  h.set("referrer-policy", "no-referrer");
-  // Pages (the site, the docs) are never framed by another site.
-  if (h.get("content-type")?.startsWith("text/html")) {
-    h.set("x-frame-options", "DENY");
-    h.set("content-security-policy", "frame-ancestors 'none'");
-  }
-}
 
 /** Picks the series for a query; the exchange defaults to the first that has it. */
 function resolveSeries(
@@ -518,95 +461,4 @@ function findSeries(
     m.symbol === q.symbol && m.timeframe === tf && (!q.exchange || m.exchange === q.exchange)
   );
   return m && seriesKey(m.exchange, m.symbol, m.timeframe);
-}
-
-/**
- * True when the Accept header ranks `text/csv` above JSON (`*\/*` and a
- * missing header mean JSON).
- */
-export function wantsCsv(accept: string | undefined): boolean {
-  if (!accept) return false;
-  let csv = 0, json = 0;
-  for (const part of accept.slice(0, 1000).split(",")) {
-    const [type, ...params] = part.trim().toLowerCase().split(";");
-    const qp = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    const q = qp === undefined ? 1 : Number(qp.slice(2));
-    if (!(q >= 0 && q <= 1)) continue;
-    if (type === "text/csv") csv = Math.max(csv, q);
-    else if (type === "application/json" || type === "*/*" || type === "application/*") {
-      json = Math.max(json, q);
-    }
-  }
-  return csv > 0 && csv > json;
-}
-
-/**
- * A page of candles as CSV (`ts,open,high,low,close,volume`, ISO 8601 UTC times);
- * the next and previous pages are in a `Link` header (`rel="next"`, `rel="prev"`), and sample data says so
- * in `X-Prevision-Sample`.
- */
-function ohlcvCsv(
-  url: string,
-  s: SeriesData,
-  from: number,
-  to: number,
-  hiEx: number,
-): Response {
-  let text = "ts,open,high,low,close,volume\n";
-  for (let i = from; i < to; i++) {
-    text += `${s.iso[i]},${s.open[i]},${s.high[i]},${s.low[i]},${s.close[i]},${s.volume[i]}\n`;
-  }
-  const headers: Record<string, string> = {
-    ...JSON_HEADERS,
-    "content-type": "text/csv; charset=utf-8; header=present",
-    "vary": "accept",
-  };
-  const links: string[] = [];
-  if (to < hiEx) {
-    const next = new URL(url);
-    next.searchParams.set("start", s.iso[to]);
-    links.push(`<${next.pathname}${next.search}>; rel="next"`);
-  }
-  if (from > 0) {
-    const prev = new URL(url);
-    prev.searchParams.delete("start");
-    prev.searchParams.set("end", s.iso[from - 1]);
-    links.push(`<${prev.pathname}${prev.search}>; rel="prev"`);
-  }
-  if (links.length) headers["link"] = links.join(", ");
-  if (s.exchange === "sample") headers["x-prevision-sample"] = "synthetic data";
-  return secured(new Response(text, { headers }));
-}
-
-/** Past forecasts ordered by target time, with the candle index by time; made once per view. */
-interface History {
-  rows: ForecastRow[];
-  t: Float64Array;
-  at: Map<number, number>;
-}
-const HISTORY = new WeakMap<ForecastRow[], History>();
-
-function historyOf(rows: ForecastRow[], s: SeriesData): History {
-  let h = HISTORY.get(rows);
-  if (h === undefined) {
-    const sorted = rows.map((r) => ({ r, t: Date.parse(r.ts) }))
-      .sort((a, b) =>
-        a.t - b.t || a.r.issued_at.localeCompare(b.r.issued_at) || a.r.horizon - b.r.horizon
-      );
-    const at = new Map<number, number>();
-    s.ts.forEach((t, i) => at.set(t, i));
-    h = { rows: sorted.map((x) => x.r), t: Float64Array.from(sorted, (x) => x.t), at };
-    HISTORY.set(rows, h);
-  }
-  return h;
-}
-
-function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0, hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -24,5 +24,22 @@ Deno.test("Hono's typed RPC client works against the app (routes typed through A
     query: { symbol: "ETH-USDT", timeframe: "1d", limit: "3" },
   });
   assert.equal(ohlcv.status, 200);
+  // Typed answers (these lines do not compile if the client loses the types).
+  const page = await ohlcv.json();
+  const close: number = page.candles[0].close;
+  const next: string | null = page.next;
+  assert.ok(close > 0 && (next === null || next > page.candles[0].ts));
+  const fc = await (await client.api.v1.forecasts.$get({
+    query: { symbol: "BTC/USDT", timeframe: "1h" },
+  })).json();
+  const upper: number = fc.points[0].upper;
+  assert.ok(upper >= fc.points[0].yhat);
+  const health = await (await client.api.health.$get()).json();
+  assert.ok("series" in health && health.series.length === 4);
+  const signals = await (await client.api.v1.signals.$get({ query: {} })).json();
+  assert.ok(Array.isArray(signals.signals));
+  // A misspelt query field is a compile error.
+  // @ts-expect-error: `symbl` is not a query field of /api/v1/ohlcv
+  await client.api.v1.ohlcv.$get({ query: { symbl: "BTC/USDT" } }).catch(() => {});
   await Deno.remove(fx.dir, { recursive: true });
 });

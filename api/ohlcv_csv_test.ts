@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { createApp, wantsCsv } from "./app.ts";
+import { createApp } from "./app.ts";
+import { wantsCsv } from "./pages.ts";
 import { KeyRing } from "./keys.ts";
 import { LiveView, loadView } from "./serving.ts";
 import { makeApiFixture } from "./testdata/fixture.ts";

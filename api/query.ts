@@ -7,6 +7,7 @@
  */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { validator } from "hono/validator";
 import { z } from "zod";
 
 const symbolSchema = z.string().max(41).regex(
@@ -112,6 +113,22 @@ function cachedQuery<T extends z.ZodType>(
 export const parseSeries = cachedQuery(seriesQuery);
 export const parseOhlcv = cachedQuery(ohlcvQuery);
 export const parseSignals = cachedQuery(signalsQuery);
+
+// Route middlewares that validate (a 400 naming the field) and declare each route's query
+// fields, as strings, to Hono's typed client; handlers read the parsed values from the
+// cached `parse*` above.
+export const seriesInput = validator("query", (_v, c) => {
+  parseSeries(c);
+  return {} as z.input<typeof seriesQuery>;
+});
+export const ohlcvInput = validator("query", (_v, c) => {
+  parseOhlcv(c);
+  return {} as z.input<typeof ohlcvQuery>;
+});
+export const signalsInput = validator("query", (_v, c) => {
+  parseSignals(c);
+  return {} as z.input<typeof signalsQuery>;
+});
 
 function parse<T extends z.ZodType>(schema: T, query: Record<string, string>): z.output<T> {
   const r = schema.safeParse(query);

@@ -1,12 +1,12 @@
 /**
  * Request logging off the hot path: requests are buffered in memory and
- * flushed every 250 ms as JSON Lines files under `<dir>/`, one file per
- * non-empty flush. The pipeline imports them into the warehouse's `api_requests`
+ * appended every 250 ms to a JSON Lines file under `<dir>/`, one file a
+ * minute (a dot file until its minute has passed). The pipeline imports them into the warehouse's `api_requests`
  * ({@link importRequestLogs}) so the API never waits on the writer.
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Warehouse } from "../warehouse/db.ts";
 
 /** One logged request. */
@@ -50,15 +50,32 @@ export class RequestLog {
     if (this.json) console.log(JSON.stringify({ level: "info", msg: "request", ...r }));
   }
 
+  /** The file being appended to this minute (a dot file until sealed), and its minute. */
+  #part: string | undefined;
+  #minute = -1;
+  /** Flushes run one after another. */
+  #chain: Promise<void> = Promise.resolve();
+
   /**
-   * Writes buffered records to a new file. Lines are built in slices that yield
-   * to the event loop, so a busy server's requests never wait on a long flush.
+   * Appends buffered records to this minute's file; a file is sealed (renamed to
+   * `<ms>-<id>.jsonl`, importable) once its minute has passed, so a busy server
+   * leaves one file a minute, not one a flush. Lines are built in slices that
+   * yield to the event loop, so requests never wait on a long flush.
    */
-  async flush(): Promise<void> {
-    if (this.#buffer.length === 0) return;
+  flush(): Promise<void> {
+    this.#chain = this.#chain.then(() => this.#flush(false));
+    return this.#chain;
+  }
+
+  async #flush(seal: boolean): Promise<void> {
     const rows = this.#buffer;
     this.#buffer = [];
     try {
+      const minute = Math.floor(Date.now() / 60_000);
+      if (this.#part && (seal || minute !== this.#minute) && rows.length === 0) {
+        await this.#seal();
+      }
+      if (rows.length === 0) return;
       const parts: string[] = [];
       for (let i = 0; i < rows.length; i += 1000) {
         if (i > 0) await new Promise((r) => setTimeout(r, 0));
@@ -66,11 +83,14 @@ export class RequestLog {
         for (let j = i; j < Math.min(rows.length, i + 1000); j++) part += this.#line(rows[j]);
         parts.push(part);
       }
-      await Deno.mkdir(this.dir, { recursive: true });
-      const name = `${Date.now()}-${crypto.randomUUID().slice(0, 8)}.jsonl`;
-      const tmp = join(this.dir, `.${name}`);
-      await Deno.writeTextFile(tmp, parts.join(""));
-      await Deno.rename(tmp, join(this.dir, name));
+      if (this.#part && minute !== this.#minute) await this.#seal();
+      if (!this.#part) {
+        await Deno.mkdir(this.dir, { recursive: true });
+        this.#minute = minute;
+        this.#part = join(this.dir, `.${Date.now()}-${crypto.randomUUID().slice(0, 8)}.jsonl`);
+      }
+      await Deno.writeTextFile(this.#part, parts.join(""), { append: true });
+      if (seal) await this.#seal();
     } catch (err) {
       console.error(
         JSON.stringify({ level: "error", msg: "request log flush failed", error: String(err) }),
@@ -78,10 +98,17 @@ export class RequestLog {
     }
   }
 
+  async #seal(): Promise<void> {
+    const part = this.#part;
+    this.#part = undefined;
+    if (part) await Deno.rename(part, join(dirname(part), basename(part).slice(1)));
+  }
+
   /** Flushes and stops the timer. */
   async close(): Promise<void> {
     clearInterval(this.#timer);
-    await this.flush();
+    this.#chain = this.#chain.then(() => this.#flush(true));
+    await this.#chain;
   }
 
   /** JSON text of the method, path and key strings, which repeat from line to line. */
@@ -112,8 +139,19 @@ export async function importRequestLogs(wh: Warehouse, dir: string): Promise<num
   const files: string[] = [];
   try {
     for await (const e of Deno.readDir(dir)) {
-      if (e.isFile && e.name.endsWith(".jsonl") && !e.name.startsWith(".")) {
+      if (!e.isFile || !e.name.endsWith(".jsonl")) continue;
+      if (!e.name.startsWith(".")) {
         files.push(join(dir, e.name));
+        continue;
+      }
+      // A file still being appended to is left alone, unless its writer is long gone
+      // (untouched for 5 minutes: a server that stopped without sealing it).
+      const path = join(dir, e.name);
+      const mtime = (await Deno.stat(path)).mtime?.getTime() ?? Date.now();
+      if (Date.now() - mtime > 5 * 60_000) {
+        const sealed = join(dir, e.name.slice(1));
+        await Deno.rename(path, sealed);
+        files.push(sealed);
       }
     }
   } catch {

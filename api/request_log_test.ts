@@ -55,3 +55,26 @@ Deno.test("RequestLog: flushed lines import into api_requests exactly, then the 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("RequestLog: a busy minute is one file, sealed when the minute passes; the open one is not imported", async () => {
+  const dir = await Deno.makeTempDir();
+  const logDir = join(dir, "api-requests");
+  const log = new RequestLog(logDir, { intervalMs: 60_000 });
+  const wh = await openWarehouse(join(dir, "w.duckdb"));
+  try {
+    for (let f = 0; f < 5; f++) {
+      log.add({ ts: Date.now(), method: "GET", path: "/api/health", status: 200, ms: 0.1 });
+      await log.flush();
+    }
+    const names = () => [...Deno.readDirSync(logDir)].map((e) => e.name);
+    assert.equal(names().length, 1, `five flushes, one file: ${names()}`);
+    assert.ok(names()[0].startsWith("."), "still open: a dot file");
+    assert.equal(await importRequestLogs(wh, logDir), 0, "an open file is not imported");
+    await log.close();
+    assert.ok(!names()[0].startsWith("."), "sealed on close");
+    assert.equal(await importRequestLogs(wh, logDir), 5);
+  } finally {
+    wh.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

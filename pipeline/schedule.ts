@@ -112,7 +112,7 @@ export function dueReason(
     lastCandle: number;
     championSetAt?: number;
     trainedThrough?: number;
-    /** The champion's feature set, e.g. `core-v2+signals-v1`. */
+    /** The champion's feature set, e.g. `core-v2+signals-v2`. */
     featureSet?: string;
     /** The feature hash the champion's run recorded. */
     featureSetHash?: string;

@@ -51,7 +51,7 @@ Deno.test("dueReason: no champion → due; young champion or no new candles → 
   assert.ok(RETRAIN_AFTER_HOURS["1d"] > RETRAIN_AFTER_HOURS["1h"]);
   // A champion trained on features this code no longer computes is due at once.
   const young = { lastCandle: now, championSetAt: now - H, trainedThrough: now, now };
-  assert.equal(dueReason("1h", { ...young, featureSet: `${FEATURE_SET}+signals-v1` }), undefined);
+  assert.equal(dueReason("1h", { ...young, featureSet: `${FEATURE_SET}+signals-v2` }), undefined);
   assert.match(dueReason("1h", { ...young, featureSet: "core-v0" })!, /feature set core-v0/);
 });
 

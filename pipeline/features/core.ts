@@ -57,7 +57,7 @@ export const FEATURE_COLUMNS = [
 /** Name and version of this feature set. */
 export const FEATURE_SET = "core-v2";
 
-/** The feature set's name: `core-v2`, or `core-v2+signals-v1` with signal columns. */
+/** The feature set's name: `core-v2`, or `core-v2+signals-v2` with signal columns. */
 export function featureSetName(signals: readonly SignalSpec[] = []): string {
   return signals.length ? `${FEATURE_SET}+${SIGNAL_FEATURES}` : FEATURE_SET;
 }
@@ -192,7 +192,8 @@ export async function loadFeatures(
       const v = cols[c][i];
       return typeof v === "number" && Number.isFinite(v) ? v : 0;
     });
-    for (const s of sig) row.push(s[i] ?? 0);
+    // A signal not published yet is missing (NaN), not 0: a 0 Fear & Greed is "extreme fear".
+    for (const s of sig) row.push(s[i] ?? NaN);
     x.push(row);
   }
   return { ts, close, x, signals: sig };

@@ -31,8 +31,8 @@ export interface SignalSpec {
   name: string;
 }
 
-/** Version tag of the signal join, part of the feature set's name. */
-export const SIGNAL_FEATURES = "signals-v1";
+/** Version tag of the signal join, part of the feature set's name (v2: a value not yet published is missing, not 0). */
+export const SIGNAL_FEATURES = "signals-v2";
 
 /** A value older than this (days, from its nominal date to the candle's close) is not used. */
 export const MAX_SIGNAL_AGE_DAYS = 7;

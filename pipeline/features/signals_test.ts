@@ -72,7 +72,8 @@ Deno.test("signal features join on availability: a value dated D but published l
   f.ts.forEach((t, i) => {
     const close = t + HOUR;
     assert.equal(f.signals[0][i], expected(applicable, close), new Date(t).toISOString());
-    assert.equal(f.x[i].at(-1), f.signals[0][i] ?? 0);
+    // Not published yet: missing (NaN), never 0.
+    assert.ok(Object.is(f.x[i].at(-1), f.signals[0][i] ?? NaN));
     if (f.signals[0][i] === 999) {
       seen999++;
       assert.ok(close >= late + 3 * DAY + 5 * HOUR, "never before it was published");
@@ -161,7 +162,7 @@ Deno.test("signalSpecs(): market-wide and own-asset signals with enough values; 
 Deno.test("the feature set's name, columns and hash include its signals; the columns give them back", async () => {
   const specs = [{ source: "fear-greed", name: "value" }];
   assert.equal(featureSetName(), FEATURE_SET);
-  assert.equal(featureSetName(specs), `${FEATURE_SET}+signals-v1`);
+  assert.equal(featureSetName(specs), `${FEATURE_SET}+signals-v2`);
   const cols = featureColumns(specs);
   assert.equal(cols.at(-1), "sig:fear-greed:value");
   assert.deepEqual(specsFromColumns(cols), specs);

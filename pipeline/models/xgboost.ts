@@ -71,7 +71,11 @@ export type Rows = number[][] | Matrix;
  * ```
  */
 export function toMatrix(x: Rows): Matrix {
-  if (!Array.isArray(x)) return x;
+  if (!Array.isArray(x)) {
+    return x.data.some((v) => v === -1 || v !== v)
+      ? { ...x, data: encodeMissing(Float32Array.from(x.data)) }
+      : x;
+  }
   const rows = x.length, cols = rows ? x[0].length : 0;
   const data = new Float32Array(rows * cols);
   for (let i = 0; i < rows; i++) {
@@ -80,7 +84,29 @@ export function toMatrix(x: Rows): Matrix {
     }
     data.set(x[i], i * cols);
   }
-  return { data, rows, cols };
+  return { data: encodeMissing(data), rows, cols };
+}
+
+/** The float32 just above -1: where a real -1 goes (see {@link encodeMissing}). */
+const NOT_QUITE_MINUS_ONE = Math.fround(-1 + 2 ** -24);
+
+/**
+ * ml-xgboost's WASM reads -1 as "missing" (and NaN as a value it cannot take):
+ * a missing value (NaN) becomes -1, and a real -1 (a sell signal, say) the
+ * float32 just above it, so the two stay apart. In place; returns `data`.
+ *
+ * @example
+ * ```ts
+ * encodeMissing(Float32Array.of(NaN, -1, 1)); // Float32Array [-1, -0.99999994, 1]
+ * ```
+ */
+export function encodeMissing(data: Float32Array): Float32Array {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v !== v) data[i] = -1;
+    else if (v === -1) data[i] = NOT_QUITE_MINUS_ONE;
+  }
+  return data;
 }
 
 /** The emscripten module's exports that this file calls. */

@@ -100,3 +100,27 @@ Deno.test("XgbPool.fit() copies a caller's Matrix (its buffer stays usable) and 
     pool.close();
   }
 });
+
+Deno.test("a missing value (NaN) and a real -1 stay apart, though ml-xgboost reads -1 as missing", async () => {
+  // One feature: NaN (a signal not published yet), -1 (a sell signal) or 1; the target
+  // tells NaN from -1. Without the encoding both would be "missing" and predict alike.
+  const x: number[][] = [], y: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const k = i % 3;
+    x.push([k === 0 ? NaN : k === 1 ? -1 : 1]);
+    y.push(k === 0 ? 0 : k === 1 ? 10 : 5);
+  }
+  const b = await Booster.train(x, y, {
+    ...DEFAULT_XGB_PARAMS,
+    min_child_weight: 1,
+    iterations: 50,
+    eta: 0.5,
+    subsample: 1,
+  });
+  const [missing, minusOne, one] = b.predict([[NaN], [-1], [1]]);
+  assert.ok(Math.abs(missing - 0) < 0.5, `missing → ${missing}`);
+  assert.ok(Math.abs(minusOne - 10) < 0.5, `-1 → ${minusOne}`);
+  assert.ok(Math.abs(one - 5) < 0.5, `1 → ${one}`);
+  assert.deepEqual([...toMatrix([[NaN, -1, 2]]).data], [-1, Math.fround(-1 + 2 ** -24), 2]);
+  b.free?.();
+});

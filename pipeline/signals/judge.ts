@@ -240,7 +240,7 @@ export interface RunMeta {
 
 /**
  * Writes each judgement as a `model_runs` row (`model` = `signal:<source>:<name>`,
- * `feature_set` = `signals-v1`, horizons [1]) with its `run_metrics`. Call
+ * `feature_set` = `signals-v2`, horizons [1]) with its `run_metrics`. Call
  * inside the series' transaction. Returns the run ids.
  */
 export async function recordJudgements(

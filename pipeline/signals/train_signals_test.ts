@@ -36,12 +36,12 @@ Deno.test({
       "SELECT model, feature_set, horizons FROM model_runs ORDER BY model",
     );
     const withSignals = featureSetName([{ source: SAMPLE_SIGNAL_SOURCE, name: "value" }]);
-    assert.match(withSignals, /^core-v\d+\+signals-v1$/);
+    assert.match(withSignals, /^core-v\d+\+signals-v2$/);
     assert.deepEqual(runs.map((x) => [x.model, x.feature_set]), [
       ["drift", withSignals],
       ["naive", withSignals],
       ["seed-reference", null],
-      [`signal:${SAMPLE_SIGNAL_SOURCE}:value`, "signals-v1"],
+      [`signal:${SAMPLE_SIGNAL_SOURCE}:value`, "signals-v2"],
       ["vol:ewma", null],
       ["vol:har", null],
       ["vol:unconditional", null],

@@ -1,7 +1,10 @@
 /**
- * A cross-process lock: a file created exclusively, holding the holder's PID.
- * A lock whose holder is dead (Linux `/proc`) or that is older than its
- * staleness limit is broken, so a crashed run never blocks the next one.
+ * A cross-process lock: a file created exclusively, holding the holder's PID
+ * and a token. While held, its time is refreshed every minute (a heartbeat),
+ * so a long run is never taken for a dead one. A lock whose holder is dead
+ * (Linux `/proc`) or whose heartbeat stopped longer ago than the staleness
+ * limit is broken, so a crashed run never blocks the next one; a release
+ * removes the file only if it is still the holder's own.
  *
  * @example
  * ```ts
@@ -28,8 +31,10 @@ export interface LockOptions {
   what: string;
   /** How long to wait for a live holder (0: fail at once). */
   waitMs?: number;
-  /** A lock older than this is considered abandoned. */
+  /** A lock whose heartbeat stopped this long ago is considered abandoned (default 10 min). */
   staleMs?: number;
+  /** How often the holder refreshes the lock's time (default 60 s). */
+  heartbeatMs?: number;
 }
 
 /** Takes the lock at `path`, waiting up to `waitMs`; resolves to its release. */
@@ -38,19 +43,36 @@ export async function acquireLock(
   options: LockOptions,
 ): Promise<() => Promise<void>> {
   const deadline = Date.now() + (options.waitMs ?? 0);
-  const staleMs = options.staleMs ?? 6 * 3600_000;
+  const staleMs = options.staleMs ?? 10 * 60_000;
+  const token = crypto.randomUUID().slice(0, 8);
+  const mine = `${Deno.pid} ${token}\n`;
   while (true) {
     try {
       const f = await Deno.open(path, { createNew: true, write: true });
-      await f.write(new TextEncoder().encode(`${Deno.pid}\n`));
+      await f.write(new TextEncoder().encode(mine));
       f.close();
-      return () => Deno.remove(path).catch(() => {});
+      const beat = setInterval(() => {
+        const now = new Date();
+        Deno.utime(path, now, now).catch(() => {});
+      }, options.heartbeatMs ?? 60_000);
+      Deno.unrefTimer(beat);
+      return async () => {
+        clearInterval(beat);
+        // Only our own lock: one broken and retaken by another run stays theirs.
+        if ((await Deno.readTextFile(path).catch(() => "")) === mine) {
+          await Deno.remove(path).catch(() => {});
+        }
+      };
     } catch (err) {
       if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
       const age = Date.now() - ((await Deno.stat(path).catch(() => null))?.mtime?.getTime() ?? 0);
-      const holder = Number((await Deno.readTextFile(path).catch(() => "")).trim()) || undefined;
+      const seen = await Deno.readTextFile(path).catch(() => "");
+      const holder = Number(seen.trim().split(/\s+/)[0]) || undefined;
       if (age > staleMs || (holder !== undefined && !processAlive(holder))) {
-        await Deno.remove(path).catch(() => {});
+        // Break it only if it is still the lock judged abandoned (not one just retaken).
+        if ((await Deno.readTextFile(path).catch(() => "")) === seen) {
+          await Deno.remove(path).catch(() => {});
+        }
         continue;
       }
       if (Date.now() >= deadline) throw new LockedError(path, holder, options.what);

@@ -25,11 +25,28 @@ Deno.test("acquireLock breaks the lock of a dead process and a stale one", async
   const { pid } = child;
   await child.status;
   await Deno.writeTextFile(path, `${pid}\n`);
-  (await acquireLock(path, { what: "test" }))();
+  await (await acquireLock(path, { what: "test" }))();
   await Deno.writeTextFile(path, `${Deno.pid}\n`);
   const old = new Date(Date.now() - 10_000);
   await Deno.utime(path, old, old);
   const unlock = await acquireLock(path, { what: "test", staleMs: 5_000 });
   await unlock();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("acquireLock: the holder's heartbeat keeps a long run's lock fresh; a release leaves another's lock alone", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, ".lock");
+  const unlock = await acquireLock(path, { what: "test", heartbeatMs: 50 });
+  const old = new Date(Date.now() - 60_000);
+  await Deno.utime(path, old, old);
+  await new Promise((r) => setTimeout(r, 200));
+  const age = Date.now() - (await Deno.stat(path)).mtime!.getTime();
+  assert.ok(age < 1000, `refreshed by the heartbeat (age ${age} ms)`);
+  await assert.rejects(() => acquireLock(path, { what: "test", staleMs: 5_000 }), LockedError);
+  // Someone broke and retook the lock: our release must not remove theirs.
+  await Deno.writeTextFile(path, `${Deno.pid} someone\n`);
+  await unlock();
+  assert.equal(await Deno.readTextFile(path), `${Deno.pid} someone\n`);
   await Deno.remove(dir, { recursive: true });
 });

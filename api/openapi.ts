@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import { SCHEMAS } from "./openapi_schemas.ts";
 
 /** One documented endpoint. */
 export interface RouteDoc {
@@ -15,7 +16,16 @@ export interface RouteDoc {
   responses: Record<string, string>;
   /** Also answers `text/csv` when the Accept header asks for it. */
   csv?: boolean;
+  /** The 200 answer's schema, a name in `components.schemas` (see openapi_schemas.ts). */
+  returns?: string;
 }
+
+/** Answers every keyed route can give, beside its own. */
+const KEYED_RESPONSES: Record<string, string> = {
+  "401": "missing, invalid, expired or revoked key (WWW-Authenticate: Bearer)",
+  "429": "rate limit for this key exceeded (Retry-After: seconds)",
+  "503": "no snapshot published yet: run the pipeline",
+};
 
 /**
  * Builds the OpenAPI 3.1 document.
@@ -46,17 +56,9 @@ export function openApiDocument(routes: readonly RouteDoc[]): Record<string, unk
         ...(r.auth ? { security: [{ bearer: [] }] } : {}),
         parameters,
         responses: Object.fromEntries(
-          Object.entries(r.responses).map(([code, description]) => [
-            code,
-            {
-              description,
-              content: code === "200" && r.path === "/metrics"
-                ? { "text/plain": {} }
-                : code === "200" && r.csv
-                ? { "application/json": {}, "text/csv": {} }
-                : { "application/json": {} },
-            },
-          ]),
+          Object.entries({ ...(r.auth ? KEYED_RESPONSES : {}), ...r.responses }).map((
+            [code, description],
+          ) => [code, { description, content: content(r, code) }]),
         ),
       },
     };
@@ -69,7 +71,10 @@ export function openApiDocument(routes: readonly RouteDoc[]): Record<string, unk
       description:
         "Honest, versioned crypto forecasts. Times are ISO 8601 UTC; symbols BASE/QUOTE or BASE-QUOTE. Not financial advice.",
     },
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      schemas: SCHEMAS,
+    },
     paths,
   };
 }
@@ -107,4 +112,15 @@ code{background:#f2f2f2;padding:0 .2em}table{border-collapse:collapse}td,th{bord
 </head><body><h1>Prévision API</h1><p>${esc((doc.info as { description: string }).description)}</p>
 <p>The machine-readable document: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).</p>
 ${sections}</body></html>`;
+}
+
+/** The media types (and schema) of one answer. */
+function content(r: RouteDoc, code: string): Record<string, unknown> {
+  if (r.path === "/metrics" && code === "200") return { "text/plain": {} };
+  if (r.path === "/api/docs" && code === "200") return { "text/html": {} };
+  if (code !== "200") {
+    return { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
+  }
+  const json = r.returns ? { schema: { $ref: `#/components/schemas/${r.returns}` } } : {};
+  return r.csv ? { "application/json": json, "text/csv": {} } : { "application/json": json };
 }

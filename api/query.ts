@@ -51,18 +51,24 @@ const exchangeSchema = z.string().max(40).regex(
 );
 
 export const seriesQuery = z.object({
-  symbol: symbolSchema,
-  timeframe: timeframeSchema.optional(),
-  exchange: exchangeSchema.optional(),
+  symbol: symbolSchema.describe("BASE/QUOTE or BASE-QUOTE, e.g. BTC/USDT (case-insensitive)"),
+  timeframe: timeframeSchema.optional().describe(
+    "1m 5m 15m 1h 4h 1d 1w (default 1d); one the warehouse does not hold is a 404",
+  ),
+  exchange: exchangeSchema.optional().describe(
+    "exchange id, e.g. binance (default: the first that has the series)",
+  ),
 });
 const limitSchema = z.string().regex(/^\d{1,5}$/, "expected an integer from 1 to 5000")
   .transform(Number).refine((n) => n >= 1 && n <= 5000, "expected an integer from 1 to 5000")
   .optional();
 
 export const ohlcvQuery = seriesQuery.extend({
-  start: dateSchema.optional(),
-  end: dateSchema.optional(),
-  limit: limitSchema,
+  start: dateSchema.optional().describe(
+    "ISO 8601 date or time, inclusive; without it, the latest page",
+  ),
+  end: dateSchema.optional().describe("ISO 8601 date or time, inclusive; not before start"),
+  limit: limitSchema.describe("rows per page, 1 to 5000 (default 1000)"),
 }).refine(ordered, orderedIssue);
 
 export const signalsQuery = z.object({

@@ -48,6 +48,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     auth: true,
     query: ohlcvQuery,
     csv: true,
+    returns: "OhlcvPage",
     responses: {
       "200": "{ candles, next }, or CSV",
       "400": "bad input, field named",
@@ -60,6 +61,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     summary: "The champion's latest forecast with 50/80/95% intervals.",
     auth: true,
     query: seriesQuery,
+    returns: "Forecast",
     responses: {
       "200": "{ symbol, timeframe, version_id, issued_at, points }",
       "400": "bad input, field named",
@@ -73,6 +75,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
       "(actual is null until the target candle has closed).",
     auth: true,
     query: ohlcvQuery,
+    returns: "HistoryPage",
     responses: {
       "200":
         "{ symbol, timeframe, exchange, points: [{ ts, closes_at, horizon, yhat, lower, upper, actual }] }",
@@ -99,6 +102,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
       "External signals (Fear & Greed, Token Metrics, files) oldest first, each with the time it became available; market-wide signals have symbol null. At most limit (default 1000) rows, with the next page's start.",
     auth: true,
     query: signalsQuery,
+    returns: "SignalsPage",
     responses: {
       "200": "{ signals, next }",
       "400": "bad input, field named",

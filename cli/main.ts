@@ -3,7 +3,7 @@
  * only place (with loaders and the API) that opens files, the network or
  * DuckDB.
  *
- * Exit codes: 0 done, 1 failed, 2 bad usage or not yet implemented, 75 another
+ * Exit codes: 0 done, 1 failed, 2 bad usage, 75 another
  * `update` is running (a temporary failure: cron simply tries again next time).
  *
  * @module

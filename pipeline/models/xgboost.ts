@@ -56,6 +56,8 @@ export interface Matrix {
   data: Float32Array;
   rows: number;
   cols: number;
+  /** Missing values already encoded for the WASM ({@link encodeMissing}): never twice. */
+  encoded?: boolean;
 }
 
 /** Rows or a {@link Matrix}: what training and prediction take. */
@@ -72,9 +74,9 @@ export type Rows = number[][] | Matrix;
  */
 export function toMatrix(x: Rows): Matrix {
   if (!Array.isArray(x)) {
-    return x.data.some((v) => v === -1 || v !== v)
-      ? { ...x, data: encodeMissing(Float32Array.from(x.data)) }
-      : x;
+    if (x.encoded) return x;
+    const raw = x.data.some((v) => v === -1 || v !== v);
+    return { ...x, data: raw ? encodeMissing(Float32Array.from(x.data)) : x.data, encoded: true };
   }
   const rows = x.length, cols = rows ? x[0].length : 0;
   const data = new Float32Array(rows * cols);
@@ -84,7 +86,7 @@ export function toMatrix(x: Rows): Matrix {
     }
     data.set(x[i], i * cols);
   }
-  return { data: encodeMissing(data), rows, cols };
+  return { data: encodeMissing(data), rows, cols, encoded: true };
 }
 
 /** The float32 just above -1: where a real -1 goes (see {@link encodeMissing}). */

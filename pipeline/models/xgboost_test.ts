@@ -110,17 +110,32 @@ Deno.test("a missing value (NaN) and a real -1 stay apart, though ml-xgboost rea
     x.push([k === 0 ? NaN : k === 1 ? -1 : 1]);
     y.push(k === 0 ? 0 : k === 1 ? 10 : 5);
   }
-  const b = await Booster.train(x, y, {
+  const params = {
     ...DEFAULT_XGB_PARAMS,
     min_child_weight: 1,
     iterations: 50,
     eta: 0.5,
     subsample: 1,
-  });
-  const [missing, minusOne, one] = b.predict([[NaN], [-1], [1]]);
+  };
+  const b = await Booster.train(x, y, params);
+  const probe = [[NaN], [-1], [1]];
+  const [missing, minusOne, one] = b.predict(probe);
   assert.ok(Math.abs(missing - 0) < 0.5, `missing → ${missing}`);
   assert.ok(Math.abs(minusOne - 10) < 0.5, `-1 → ${minusOne}`);
   assert.ok(Math.abs(one - 5) < 0.5, `1 → ${one}`);
   assert.deepEqual([...toMatrix([[NaN, -1, 2]]).data], [-1, Math.fround(-1 + 2 ** -24), 2]);
+  // Encoded once, whatever the path: a packed Matrix is not encoded again (a missing value
+  // would become a -1), and the workers' boosters answer as the main thread's.
+  const packed = toMatrix(probe);
+  assert.equal(toMatrix(packed), packed);
+  assert.deepEqual(b.predict(packed), [missing, minusOne, one]);
+  const pool = new XgbPool(1);
+  try {
+    const r = await pool.fit({ x, y, params, predict: [probe], save: true });
+    assert.deepEqual(r.preds[0], [missing, minusOne, one]);
+    assert.deepEqual(r.bytes, b.save());
+  } finally {
+    pool.close();
+  }
   b.free?.();
 });

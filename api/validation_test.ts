@@ -139,6 +139,10 @@ Deno.test("CORS headers come on every answer, repeated forecast polls included",
   const cors = createApp({ live: LiveView.of(view), keys, corsOrigins: ["https://a.example"] });
   const path = "/api/v1/forecasts?symbol=BTC/USDT&timeframe=1h";
   for (let i = 0; i < 3; i++) {
+    // Without an Origin too: a shared cache must see Vary: Origin on every copy.
+    const plain = await cors.request(path, { headers: auth });
+    assert.match(plain.headers.get("vary") ?? "", /origin/i, `poll ${i} without Origin`);
+    await plain.body?.cancel();
     const res = await cors.request(path, { headers: { ...auth, Origin: "https://a.example" } });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get("access-control-allow-origin"), "https://a.example", `poll ${i}`);

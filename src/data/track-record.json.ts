@@ -8,7 +8,9 @@
  * included for the chart.
  *
  * A forecast re-issued from the same origin by the same version (a second
- * `forecast` before a new candle) counts once: the latest issue.
+ * `forecast` before a new candle) counts once: the latest issue. A forecast
+ * issued after its target candle had closed (`late`, from a stale series) is
+ * left out, as in the `forecast_ledger` view.
  *
  * @module
  */
@@ -52,7 +54,10 @@ await runLoader("track-record.json", async (db) => {
     LEFT JOIN steps s ON s.timeframe = d.timeframe
     LEFT JOIN ohlcv a ON a.exchange = d.exchange AND a.symbol = d.symbol
       AND a.timeframe = d.timeframe AND a.ts = d.ts
-      AND epoch_ms(a.ts) + s.step_ms <= epoch_ms(now())`);
+      AND epoch_ms(a.ts) + s.step_ms <= epoch_ms(now())
+    -- Late forecasts (issued after their target had closed: a stale series) are no
+    -- forecasts at all; the ledger leaves them out too.
+    WHERE s.step_ms IS NULL OR epoch_ms(d.ts) + s.step_ms > epoch_ms(d.issued_at)`);
   // One row per forecast point (the levels folded into columns).
   await db.run(`
     CREATE TEMP TABLE pts AS

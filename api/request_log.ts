@@ -149,6 +149,10 @@ export async function importRequestLogs(wh: Warehouse, dir: string): Promise<num
       const path = join(dir, e.name);
       const mtime = (await Deno.stat(path)).mtime?.getTime() ?? Date.now();
       if (Date.now() - mtime > 5 * 60_000) {
+        // A writer killed mid-append leaves a partial last line: keep the whole lines.
+        const text = await Deno.readTextFile(path);
+        const whole = text.slice(0, text.lastIndexOf("\n") + 1);
+        if (whole.length !== text.length) await Deno.writeTextFile(path, whole);
         const sealed = join(dir, e.name.slice(1));
         await Deno.rename(path, sealed);
         files.push(sealed);

@@ -78,3 +78,23 @@ Deno.test("RequestLog: a busy minute is one file, sealed when the minute passes;
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("RequestLog: a file abandoned mid-line by a killed server imports its whole lines", async () => {
+  const dir = await Deno.makeTempDir();
+  const logDir = join(dir, "api-requests");
+  await Deno.mkdir(logDir);
+  const line =
+    '{"ts":1700000000000,"method":"GET","path":"/api/health","status":200,"ms":0.1,"key_id":null}\n';
+  const part = join(logDir, ".1700000000000-dead.jsonl");
+  await Deno.writeTextFile(part, line + line + '{"ts":17000');
+  const old = new Date(Date.now() - 10 * 60_000);
+  await Deno.utime(part, old, old);
+  const wh = await openWarehouse(join(dir, "w.duckdb"));
+  try {
+    assert.equal(await importRequestLogs(wh, logDir), 2);
+    assert.equal([...Deno.readDirSync(logDir)].length, 0);
+  } finally {
+    wh.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -16,7 +16,16 @@ export class UsageError extends Error {}
 
 /** Imports request logs, exports keys, and publishes a snapshot for readers. */
 export async function publish(wh: Warehouse, cfg: Config): Promise<void> {
-  await importRequestLogs(wh, requestLogDir(cfg.db));
+  try {
+    await importRequestLogs(wh, requestLogDir(cfg.db));
+  } catch (err) {
+    // The API's traffic log must never stop forecasts from reaching readers.
+    console.error(
+      `request logs not imported (kept for the next run): ${
+        err instanceof Error ? err.message : String(err)
+      }`,
+    );
+  }
   await exportKeys(wh, keysFile(cfg.db));
   await publishSnapshot(wh);
 }

@@ -19,7 +19,12 @@
 import type { Config } from "./config.ts";
 import { publish, withWriter } from "./_common.ts";
 import type { Warehouse } from "../warehouse/db.ts";
-import { currentSnapshotId, snapshotRoot } from "../warehouse/snapshot.ts";
+import {
+  contentMark,
+  currentSnapshotId,
+  currentSnapshotMark,
+  snapshotRoot,
+} from "../warehouse/snapshot.ts";
 import { exportKeys, keysFile } from "../api/keys.ts";
 import { importRequestLogs, requestLogDir } from "../api/request_log.ts";
 import {
@@ -107,34 +112,22 @@ export async function publishIfChanged(
   cfg: Config,
   options: { changed: boolean; verb: string },
 ): Promise<void> {
-  const current = await currentSnapshotId(snapshotRoot(wh.path));
-  if (options.changed || !current) {
+  const root = snapshotRoot(wh.path);
+  const current = await currentSnapshotId(root);
+  // Also when an earlier run wrote but failed to publish: the snapshot's mark is behind.
+  if (
+    options.changed || !current ||
+    (await currentSnapshotMark(root)) !== (await contentMark(wh))
+  ) {
     await publish(wh, cfg);
     return;
   }
-  await importRequestLogs(wh, requestLogDir(cfg.db));
+  await importRequestLogs(wh, requestLogDir(cfg.db)).catch((err) =>
+    console.error(`request logs not imported (kept for the next run): ${err}`)
+  );
   await exportKeys(wh, keysFile(cfg.db));
   console.log(`${options.verb}: nothing new: snapshot ${current} kept`);
 }
 
-/**
- * A mark of what readers would see change: rows loaded by ingests, model
- * versions, alias changes and forecasts. Two equal marks: nothing to publish.
- *
- * @example
- * ```ts
- * const before = await changeMark(wh);
- * // … ingest, train, forecast …
- * const changed = (await changeMark(wh)) !== before;
- * ```
- */
-export async function changeMark(wh: Warehouse): Promise<string> {
-  const r = await wh.one<Record<string, unknown>>(
-    `SELECT (SELECT coalesce(sum(rows_loaded), 0) FROM ingest_runs) AS loaded,
-            (SELECT count(*) FROM model_versions) AS versions,
-            (SELECT count(*) FROM model_aliases) AS aliases,
-            (SELECT count(*) FILTER (WHERE unset_at IS NOT NULL) FROM model_aliases) AS unset,
-            (SELECT count(*) FROM forecasts) AS forecasts`,
-  );
-  return JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? String(v) : v));
-}
+/** See {@link contentMark}: kept under this name for the CLI. */
+export const changeMark = contentMark;

@@ -186,6 +186,15 @@ Deno.test({
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, new RegExp(`forecast: nothing new: snapshot ${snapshot} kept`));
     assert.equal(await current(dir), snapshot);
+
+    // A run that wrote but did not get to publish (killed, disk full): the next one, with
+    // nothing new of its own, still sees the snapshot behind the warehouse and publishes.
+    const wh = await openWarehouse(db);
+    await wh.run("DELETE FROM forecasts WHERE horizon = 2 AND level = 0.5");
+    wh.close();
+    const catchUp = await cli(["update"], env);
+    assert.equal(catchUp.code, 0, catchUp.stderr);
+    assert.notEqual(await current(dir), snapshot, "published: the snapshot was behind");
     await Deno.remove(dir, { recursive: true });
   },
 });

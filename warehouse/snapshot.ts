@@ -39,6 +39,44 @@ export interface SnapshotManifest {
   created_at: string;
   schema_version: number;
   tables: Record<string, number>;
+  /** The warehouse's {@link contentMark} when published (absent in older snapshots). */
+  mark?: string;
+}
+
+/**
+ * A mark of what readers would see change: rows loaded by ingests, model
+ * versions, alias changes and forecasts. A warehouse whose mark differs from
+ * the current snapshot's has something to publish (a publish that failed
+ * included).
+ *
+ * @example
+ * ```ts
+ * const before = await contentMark(wh);
+ * // … ingest, train, forecast …
+ * const changed = (await contentMark(wh)) !== before;
+ * ```
+ */
+export async function contentMark(wh: Warehouse): Promise<string> {
+  const r = await wh.one<Record<string, unknown>>(
+    `SELECT (SELECT coalesce(sum(rows_loaded), 0) FROM ingest_runs) AS loaded,
+            (SELECT count(*) FROM model_versions) AS versions,
+            (SELECT count(*) FROM model_aliases) AS aliases,
+            (SELECT count(*) FILTER (WHERE unset_at IS NOT NULL) FROM model_aliases) AS unset,
+            (SELECT count(*) FROM forecasts) AS forecasts`,
+  );
+  return JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? String(v) : v));
+}
+
+/** The mark recorded in the current snapshot's manifest, if any. */
+export async function currentSnapshotMark(root: string): Promise<string | undefined> {
+  const id = await currentSnapshotId(root);
+  if (!id) return undefined;
+  try {
+    const m = JSON.parse(await Deno.readTextFile(join(root, id, "manifest.json")));
+    return typeof m.mark === "string" ? m.mark : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The snapshot root for a warehouse file: `PREVISION_SNAPSHOTS` or `<dir>/snapshots`. */
@@ -104,6 +142,7 @@ export async function publishSnapshot(
       created_at: now.toISOString(),
       schema_version: sv?.v ?? 0,
       tables,
+      mark: await contentMark(wh),
     };
     await Deno.writeTextFile(
       join(tmp, "manifest.json"),

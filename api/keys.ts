@@ -50,9 +50,10 @@ export async function createKey(
 /**
  * Registers a key given from outside (`PREVISION_API_KEY`): stored hashed,
  * idempotent (the same key registers once); a new key revokes the one
- * registered before under the same name, so rotating the variable retires
- * the old secret. Any string of 16+ characters works; a `pv_<id>_<secret>`
- * key keeps its id.
+ * registered before under the same name (reserved: `keys create` refuses it),
+ * so rotating the variable retires the old secret. A revoked key is never
+ * revived from the environment. Any string of 16+ characters works; a
+ * `pv_<id>_<secret>` key keeps its id.
  */
 export async function registerKey(wh: Warehouse, key: string, name: string): Promise<string> {
   if (key.length < 16) {
@@ -62,8 +63,19 @@ export async function registerKey(wh: Warehouse, key: string, name: string): Pro
   const key_id = parsed?.key_id ??
     "env" + (await sha256Hex(new TextEncoder().encode(key))).slice(0, 9);
   const secret = parsed?.secret ?? key;
-  const existing = await wh.one("SELECT key_id FROM api_keys WHERE key_id = ?", [key_id]);
+  const existing = await wh.one<{ name: string; revoked_at: string | null }>(
+    "SELECT name, revoked_at FROM api_keys WHERE key_id = ?",
+    [key_id],
+  );
+  if (existing?.revoked_at) {
+    // Revoked (by hand, or by a rotation): never revived from the environment.
+    console.error(
+      `${name} is a key revoked at ${existing.revoked_at}: it is refused; set a new one`,
+    );
+    return key_id;
+  }
   if (!existing) await storeKey(wh, key_id, name, secret);
+  else if (existing.name !== name) return key_id; // a key made with `keys create`: yours to manage
   // A rotated key replaces the one registered before under the same name.
   await wh.run(
     `UPDATE api_keys SET revoked_at = now()::TIMESTAMP

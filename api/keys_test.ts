@@ -63,5 +63,16 @@ Deno.test("registerKey() with a rotated PREVISION_API_KEY revokes the one regist
   // Registering the current key again changes nothing.
   await registerKey(wh, "the-new-secret-key-0003", "PREVISION_API_KEY");
   assert.equal(await KeyRing.of(await listKeys(wh)).verify("the-new-secret-key-0003"), now);
+  // Rolling back to the retired key does not revive it, nor revoke the current one.
+  await registerKey(wh, "the-old-secret-key-0001", "PREVISION_API_KEY");
+  const after = KeyRing.of(await listKeys(wh));
+  assert.equal(await after.verify("the-old-secret-key-0001"), undefined);
+  assert.equal(await after.verify("the-new-secret-key-0003"), now);
+  // A key made by hand and used as the environment's key is left alone, and leaves others.
+  const made = await createKey(wh, { name: "ops" });
+  await registerKey(wh, made.key, "PREVISION_API_KEY");
+  const last = KeyRing.of(await listKeys(wh));
+  assert.equal(await last.verify(made.key), made.key_id);
+  assert.equal(await last.verify("the-new-secret-key-0003"), now);
   wh.close();
 });

@@ -383,6 +383,9 @@ async function keys(cfg: Config, rest: string[]): Promise<number> {
   return await withWriter(cfg, async (wh) => {
     if (action === "create") {
       if (!values.name) throw new UsageError("keys create needs --name NAME");
+      if (values.name === "PREVISION_API_KEY") {
+        throw new UsageError("the name PREVISION_API_KEY is kept for the key from the environment");
+      }
       const expiresAt = values.expires === undefined ? undefined : parseExpiry(values.expires);
       const k = await createKey(wh, { name: values.name, expiresAt });
       console.log(

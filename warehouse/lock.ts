@@ -69,16 +69,34 @@ export async function acquireLock(
       const seen = await Deno.readTextFile(path).catch(() => "");
       const holder = Number(seen.trim().split(/\s+/)[0]) || undefined;
       if (age > staleMs || (holder !== undefined && !processAlive(holder))) {
-        // Break it only if it is still the lock judged abandoned (not one just retaken).
-        if ((await Deno.readTextFile(path).catch(() => "")) === seen) {
-          await Deno.remove(path).catch(() => {});
-        }
+        await breakLock(path, seen, token);
         continue;
       }
       if (Date.now() >= deadline) throw new LockedError(path, holder, options.what);
       await new Promise((r) => setTimeout(r, 250));
     }
   }
+}
+
+/**
+ * Removes the lock judged abandoned, atomically: it is moved aside first (one
+ * process wins the move), and if what was moved is not that lock (another run
+ * retook it meanwhile) it is put back.
+ */
+async function breakLock(path: string, seen: string, token: string): Promise<void> {
+  const aside = `${path}.${token}.broken`;
+  try {
+    await Deno.rename(path, aside);
+  } catch {
+    return; // gone already: another run broke it
+  }
+  if ((await Deno.readTextFile(aside).catch(() => "")) === seen) {
+    await Deno.remove(aside).catch(() => {});
+    return;
+  }
+  // A fresh lock: give it back (link fails, rightly, if yet another run holds one now).
+  await Deno.link(aside, path).catch(() => {});
+  await Deno.remove(aside).catch(() => {});
 }
 
 /** False when `pid` is known not to run (Linux /proc); true when unknown. */

@@ -50,3 +50,24 @@ Deno.test("acquireLock: the holder's heartbeat keeps a long run's lock fresh; a 
   assert.equal(await Deno.readTextFile(path), `${Deno.pid} someone\n`);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("acquireLock: runs racing to break an abandoned lock never both hold it", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, ".lock");
+  const child = new Deno.Command("true").spawn();
+  const { pid } = child;
+  await child.status;
+  for (let trial = 0; trial < 60; trial++) {
+    await Deno.writeTextFile(path, `${pid} dead\n`);
+    const tries = await Promise.allSettled([
+      acquireLock(path, { what: "test" }),
+      acquireLock(path, { what: "test" }),
+      acquireLock(path, { what: "test" }),
+    ]);
+    const held = tries.filter((t) => t.status === "fulfilled");
+    assert.equal(held.length, 1, `trial ${trial}: ${held.length} holders`);
+    for (const t of tries) if (t.status === "rejected") assert.ok(t.reason instanceof LockedError);
+    await (held[0] as PromiseFulfilledResult<() => Promise<void>>).value();
+  }
+  await Deno.remove(dir, { recursive: true });
+});

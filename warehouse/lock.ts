@@ -65,11 +65,14 @@ export async function acquireLock(
       };
     } catch (err) {
       if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
-      const age = Date.now() - ((await Deno.stat(path).catch(() => null))?.mtime?.getTime() ?? 0);
+      // Content first, then its time: a lock replaced in between shows its fresh time.
       const seen = await Deno.readTextFile(path).catch(() => "");
+      const st = await Deno.stat(path).catch(() => null);
+      if (st === null) continue; // released meanwhile: try again
+      const age = Date.now() - (st.mtime?.getTime() ?? 0);
       const holder = Number(seen.trim().split(/\s+/)[0]) || undefined;
       if (age > staleMs || (holder !== undefined && !processAlive(holder))) {
-        await breakLock(path, seen, token);
+        await breakLock(path, seen);
         continue;
       }
       if (Date.now() >= deadline) throw new LockedError(path, holder, options.what);
@@ -79,24 +82,28 @@ export async function acquireLock(
 }
 
 /**
- * Removes the lock judged abandoned, atomically: it is moved aside first (one
- * process wins the move), and if what was moved is not that lock (another run
- * retook it meanwhile) it is put back.
+ * Removes the lock judged abandoned, under a short-lived guard file so that
+ * one run at a time checks and removes: a lock retaken meanwhile (other
+ * content) is left alone. A guard left by a crash is cleared after 10 s.
  */
-async function breakLock(path: string, seen: string, token: string): Promise<void> {
-  const aside = `${path}.${token}.broken`;
+async function breakLock(path: string, seen: string): Promise<void> {
+  const guard = `${path}.breaking`;
   try {
-    await Deno.rename(path, aside);
-  } catch {
-    return; // gone already: another run broke it
+    (await Deno.open(guard, { createNew: true, write: true })).close();
+  } catch (err) {
+    if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
+    const at = (await Deno.stat(guard).catch(() => null))?.mtime?.getTime();
+    if (at !== undefined && Date.now() - at > 10_000) await Deno.remove(guard).catch(() => {});
+    await new Promise((r) => setTimeout(r, 10));
+    return; // another run is breaking it: look again
   }
-  if ((await Deno.readTextFile(aside).catch(() => "")) === seen) {
-    await Deno.remove(aside).catch(() => {});
-    return;
+  try {
+    if ((await Deno.readTextFile(path).catch(() => "")) === seen) {
+      await Deno.remove(path).catch(() => {});
+    }
+  } finally {
+    await Deno.remove(guard).catch(() => {});
   }
-  // A fresh lock: give it back (link fails, rightly, if yet another run holds one now).
-  await Deno.link(aside, path).catch(() => {});
-  await Deno.remove(aside).catch(() => {});
 }
 
 /** False when `pid` is known not to run (Linux /proc); true when unknown. */

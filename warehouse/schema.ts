@@ -265,61 +265,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // target candle has not closed, or is not stored yet) | missing (closed,
     // later candles are stored, the target is not: a gap). `reissue` marks an
     // identical repeat (same version, origin and target, issued again).
-    sql: `
-      CREATE VIEW forecast_ledger AS
-        WITH f AS (
-          SELECT exchange, symbol, timeframe, version_id, issued_at, origin_ts, ts, horizon,
-                 any_value(yhat) AS yhat,
-                 any_value(lower) FILTER (WHERE abs(level - 0.5) < 1e-9) AS lower_50,
-                 any_value(upper) FILTER (WHERE abs(level - 0.5) < 1e-9) AS upper_50,
-                 any_value(lower) FILTER (WHERE abs(level - 0.8) < 1e-9) AS lower_80,
-                 any_value(upper) FILTER (WHERE abs(level - 0.8) < 1e-9) AS upper_80,
-                 any_value(lower) FILTER (WHERE abs(level - 0.95) < 1e-9) AS lower_95,
-                 any_value(upper) FILTER (WHERE abs(level - 0.95) < 1e-9) AS upper_95,
-                 CASE timeframe WHEN '1m' THEN 60 WHEN '5m' THEN 300 WHEN '15m' THEN 900
-                   WHEN '1h' THEN 3600 WHEN '4h' THEN 14400 WHEN '1d' THEN 86400
-                   WHEN '1w' THEN 604800 END AS step_s
-          FROM forecasts
-          GROUP BY exchange, symbol, timeframe, version_id, issued_at, origin_ts, ts, horizon
-        ),
-        last AS (
-          SELECT exchange, symbol, timeframe, max(ts) AS last_ts FROM ohlcv GROUP BY ALL
-        ),
-        j AS (
-          SELECT f.*, v.model, o.close AS origin_close, r.close AS realized,
-                 epoch(f.ts) + f.step_s <= epoch(now()) AS target_closed, l.last_ts
-          FROM f
-          LEFT JOIN model_versions v ON v.version_id = f.version_id
-          LEFT JOIN ohlcv o ON o.exchange = f.exchange AND o.symbol = f.symbol
-            AND o.timeframe = f.timeframe AND o.ts = f.origin_ts
-          LEFT JOIN ohlcv r ON r.exchange = f.exchange AND r.symbol = f.symbol
-            AND r.timeframe = f.timeframe AND r.ts = f.ts
-            AND epoch(r.ts) + f.step_s <= epoch(now())
-          LEFT JOIN last l ON l.exchange = f.exchange AND l.symbol = f.symbol
-            AND l.timeframe = f.timeframe
-        )
-        SELECT exchange, symbol, timeframe, version_id, model, issued_at, origin_ts, ts,
-               ts + to_seconds(step_s) AS closes_at, horizon,
-               row_number() OVER (PARTITION BY version_id, origin_ts, ts ORDER BY issued_at) > 1
-                 AS reissue,
-               CASE WHEN realized IS NOT NULL AND origin_close IS NOT NULL THEN 'scored'
-                    WHEN NOT target_closed OR last_ts IS NULL OR ts > last_ts THEN 'pending'
-                    ELSE 'missing' END AS status,
-               origin_close, yhat, realized,
-               lower_50, upper_50, lower_80, upper_80, lower_95, upper_95,
-               ln(yhat / origin_close) AS yhat_return,
-               ln(realized / origin_close) AS realized_return,
-               ln(yhat / realized) AS error_return,
-               yhat - realized AS error_price,
-               abs(yhat - realized) / realized AS ape,
-               ln(origin_close / realized) AS naive_error_return,
-               origin_close - realized AS naive_error_price,
-               abs(origin_close - realized) / realized AS naive_ape,
-               realized BETWEEN lower_50 AND upper_50 AS covered_50,
-               realized BETWEEN lower_80 AND upper_80 AS covered_80,
-               realized BETWEEN lower_95 AND upper_95 AS covered_95
-        FROM j;
-    `,
+    sql: ledgerView("CREATE VIEW", { late: false }),
   },
   {
     version: 6,
@@ -329,62 +275,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // stale origin: the series' stored candles stopped before the clock's).
     // Its realized close and errors are still shown, but it is never scored:
     // its outcome was known when it was issued. Every other column is unchanged.
-    sql: `
-      CREATE OR REPLACE VIEW forecast_ledger AS
-        WITH f AS (
-          SELECT exchange, symbol, timeframe, version_id, issued_at, origin_ts, ts, horizon,
-                 any_value(yhat) AS yhat,
-                 any_value(lower) FILTER (WHERE abs(level - 0.5) < 1e-9) AS lower_50,
-                 any_value(upper) FILTER (WHERE abs(level - 0.5) < 1e-9) AS upper_50,
-                 any_value(lower) FILTER (WHERE abs(level - 0.8) < 1e-9) AS lower_80,
-                 any_value(upper) FILTER (WHERE abs(level - 0.8) < 1e-9) AS upper_80,
-                 any_value(lower) FILTER (WHERE abs(level - 0.95) < 1e-9) AS lower_95,
-                 any_value(upper) FILTER (WHERE abs(level - 0.95) < 1e-9) AS upper_95,
-                 CASE timeframe WHEN '1m' THEN 60 WHEN '5m' THEN 300 WHEN '15m' THEN 900
-                   WHEN '1h' THEN 3600 WHEN '4h' THEN 14400 WHEN '1d' THEN 86400
-                   WHEN '1w' THEN 604800 END AS step_s
-          FROM forecasts
-          GROUP BY exchange, symbol, timeframe, version_id, issued_at, origin_ts, ts, horizon
-        ),
-        last AS (
-          SELECT exchange, symbol, timeframe, max(ts) AS last_ts FROM ohlcv GROUP BY ALL
-        ),
-        j AS (
-          SELECT f.*, v.model, o.close AS origin_close, r.close AS realized,
-                 epoch(f.ts) + f.step_s <= epoch(now()) AS target_closed, l.last_ts
-          FROM f
-          LEFT JOIN model_versions v ON v.version_id = f.version_id
-          LEFT JOIN ohlcv o ON o.exchange = f.exchange AND o.symbol = f.symbol
-            AND o.timeframe = f.timeframe AND o.ts = f.origin_ts
-          LEFT JOIN ohlcv r ON r.exchange = f.exchange AND r.symbol = f.symbol
-            AND r.timeframe = f.timeframe AND r.ts = f.ts
-            AND epoch(r.ts) + f.step_s <= epoch(now())
-          LEFT JOIN last l ON l.exchange = f.exchange AND l.symbol = f.symbol
-            AND l.timeframe = f.timeframe
-        )
-        SELECT exchange, symbol, timeframe, version_id, model, issued_at, origin_ts, ts,
-               ts + to_seconds(step_s) AS closes_at, horizon,
-               row_number() OVER (PARTITION BY version_id, origin_ts, ts ORDER BY issued_at) > 1
-                 AS reissue,
-               CASE WHEN epoch(ts) + step_s <= epoch(issued_at) THEN 'late'
-                    WHEN realized IS NOT NULL AND origin_close IS NOT NULL THEN 'scored'
-                    WHEN NOT target_closed OR last_ts IS NULL OR ts > last_ts THEN 'pending'
-                    ELSE 'missing' END AS status,
-               origin_close, yhat, realized,
-               lower_50, upper_50, lower_80, upper_80, lower_95, upper_95,
-               ln(yhat / origin_close) AS yhat_return,
-               ln(realized / origin_close) AS realized_return,
-               ln(yhat / realized) AS error_return,
-               yhat - realized AS error_price,
-               abs(yhat - realized) / realized AS ape,
-               ln(origin_close / realized) AS naive_error_return,
-               origin_close - realized AS naive_error_price,
-               abs(origin_close - realized) / realized AS naive_ape,
-               realized BETWEEN lower_50 AND upper_50 AS covered_50,
-               realized BETWEEN lower_80 AND upper_80 AS covered_80,
-               realized BETWEEN lower_95 AND upper_95 AS covered_95
-        FROM j;
-    `,
+    sql: ledgerView("CREATE OR REPLACE VIEW", { late: true }),
   },
 ];
 
@@ -425,4 +316,69 @@ export async function migrate(
     });
   }
   return newest;
+}
+
+/**
+ * The `forecast_ledger` view's SQL (migrations 5 and 6). With `late`, a
+ * forecast issued after its target candle had closed gets that status first.
+ */
+function ledgerView(create: string, options: { late: boolean }): string {
+  const late = options.late
+    ? "WHEN epoch(ts) + step_s <= epoch(issued_at) THEN 'late'\n                    "
+    : "";
+  return `
+      ${create} forecast_ledger AS
+        WITH f AS (
+          SELECT exchange, symbol, timeframe, version_id, issued_at, origin_ts, ts, horizon,
+                 any_value(yhat) AS yhat,
+                 any_value(lower) FILTER (WHERE abs(level - 0.5) < 1e-9) AS lower_50,
+                 any_value(upper) FILTER (WHERE abs(level - 0.5) < 1e-9) AS upper_50,
+                 any_value(lower) FILTER (WHERE abs(level - 0.8) < 1e-9) AS lower_80,
+                 any_value(upper) FILTER (WHERE abs(level - 0.8) < 1e-9) AS upper_80,
+                 any_value(lower) FILTER (WHERE abs(level - 0.95) < 1e-9) AS lower_95,
+                 any_value(upper) FILTER (WHERE abs(level - 0.95) < 1e-9) AS upper_95,
+                 CASE timeframe WHEN '1m' THEN 60 WHEN '5m' THEN 300 WHEN '15m' THEN 900
+                   WHEN '1h' THEN 3600 WHEN '4h' THEN 14400 WHEN '1d' THEN 86400
+                   WHEN '1w' THEN 604800 END AS step_s
+          FROM forecasts
+          GROUP BY exchange, symbol, timeframe, version_id, issued_at, origin_ts, ts, horizon
+        ),
+        last AS (
+          SELECT exchange, symbol, timeframe, max(ts) AS last_ts FROM ohlcv GROUP BY ALL
+        ),
+        j AS (
+          SELECT f.*, v.model, o.close AS origin_close, r.close AS realized,
+                 epoch(f.ts) + f.step_s <= epoch(now()) AS target_closed, l.last_ts
+          FROM f
+          LEFT JOIN model_versions v ON v.version_id = f.version_id
+          LEFT JOIN ohlcv o ON o.exchange = f.exchange AND o.symbol = f.symbol
+            AND o.timeframe = f.timeframe AND o.ts = f.origin_ts
+          LEFT JOIN ohlcv r ON r.exchange = f.exchange AND r.symbol = f.symbol
+            AND r.timeframe = f.timeframe AND r.ts = f.ts
+            AND epoch(r.ts) + f.step_s <= epoch(now())
+          LEFT JOIN last l ON l.exchange = f.exchange AND l.symbol = f.symbol
+            AND l.timeframe = f.timeframe
+        )
+        SELECT exchange, symbol, timeframe, version_id, model, issued_at, origin_ts, ts,
+               ts + to_seconds(step_s) AS closes_at, horizon,
+               row_number() OVER (PARTITION BY version_id, origin_ts, ts ORDER BY issued_at) > 1
+                 AS reissue,
+               CASE ${late}WHEN realized IS NOT NULL AND origin_close IS NOT NULL THEN 'scored'
+                    WHEN NOT target_closed OR last_ts IS NULL OR ts > last_ts THEN 'pending'
+                    ELSE 'missing' END AS status,
+               origin_close, yhat, realized,
+               lower_50, upper_50, lower_80, upper_80, lower_95, upper_95,
+               ln(yhat / origin_close) AS yhat_return,
+               ln(realized / origin_close) AS realized_return,
+               ln(yhat / realized) AS error_return,
+               yhat - realized AS error_price,
+               abs(yhat - realized) / realized AS ape,
+               ln(origin_close / realized) AS naive_error_return,
+               origin_close - realized AS naive_error_price,
+               abs(origin_close - realized) / realized AS naive_ape,
+               realized BETWEEN lower_50 AND upper_50 AS covered_50,
+               realized BETWEEN lower_80 AND upper_80 AS covered_80,
+               realized BETWEEN lower_95 AND upper_95 AS covered_95
+        FROM j;
+`;
 }

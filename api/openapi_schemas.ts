@@ -16,6 +16,17 @@ const obj = (properties: Record<string, unknown>, optional: string[] = []) => ({
 });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
+/** A forecast point's fields: target candle, its close time, horizon and interval. */
+const POINT = {
+  ts: time,
+  closes_at: time,
+  horizon: { type: "integer" },
+  yhat: num,
+  lower: num,
+  upper: num,
+  level: num,
+};
+
 /** `components.schemas` of the document. */
 export const SCHEMAS: Record<string, unknown> = {
   Error: obj({
@@ -32,15 +43,7 @@ export const SCHEMAS: Record<string, unknown> = {
     next: nullable(time),
     prev: nullable(time),
   }),
-  ForecastPoint: obj({
-    ts: time,
-    closes_at: time,
-    horizon: { type: "integer" },
-    yhat: num,
-    lower: num,
-    upper: num,
-    level: num,
-  }),
+  ForecastPoint: obj(POINT),
   Forecast: obj({
     exchange: str,
     symbol: str,
@@ -57,18 +60,7 @@ export const SCHEMAS: Record<string, unknown> = {
     timeframe: str,
     points: {
       type: "array",
-      items: obj({
-        version_id: str,
-        issued_at: time,
-        ts: time,
-        closes_at: time,
-        horizon: { type: "integer" },
-        yhat: num,
-        lower: num,
-        upper: num,
-        level: num,
-        actual: nullable(num),
-      }),
+      items: obj({ version_id: str, issued_at: time, ...POINT, actual: nullable(num) }),
     },
     next: nullable(time),
     prev: nullable(time),

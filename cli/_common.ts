@@ -14,12 +14,15 @@ import { importRequestLogs, requestLogDir } from "../api/request_log.ts";
 /** Thrown for bad usage: printed without a stack, exit code 2. */
 export class UsageError extends Error {}
 
-/** Imports request logs, exports keys, and publishes a snapshot for readers. */
-export async function publish(wh: Warehouse, cfg: Config): Promise<void> {
+/**
+ * What every writing task hands on whether or not it publishes: the API's
+ * request logs into `api_requests` (a failure only warns: traffic logs never
+ * stop forecasts from reaching readers) and the keys file the API reads.
+ */
+export async function carryOver(wh: Warehouse, cfg: Config): Promise<void> {
   try {
     await importRequestLogs(wh, requestLogDir(cfg.db));
   } catch (err) {
-    // The API's traffic log must never stop forecasts from reaching readers.
     console.error(
       `request logs not imported (kept for the next run): ${
         err instanceof Error ? err.message : String(err)
@@ -27,6 +30,11 @@ export async function publish(wh: Warehouse, cfg: Config): Promise<void> {
     );
   }
   await exportKeys(wh, keysFile(cfg.db));
+}
+
+/** Carries logs and keys over, and publishes a snapshot for readers. */
+export async function publish(wh: Warehouse, cfg: Config): Promise<void> {
+  await carryOver(wh, cfg);
   await publishSnapshot(wh);
 }
 

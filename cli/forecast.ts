@@ -17,7 +17,7 @@
  * @module
  */
 import type { Config } from "./config.ts";
-import { publish, withWriter } from "./_common.ts";
+import { carryOver, publish, withWriter } from "./_common.ts";
 import type { Warehouse } from "../warehouse/db.ts";
 import {
   contentMark,
@@ -25,8 +25,6 @@ import {
   currentSnapshotMark,
   snapshotRoot,
 } from "../warehouse/snapshot.ts";
-import { exportKeys, keysFile } from "../api/keys.ts";
-import { importRequestLogs, requestLogDir } from "../api/request_log.ts";
 import {
   describeFailure,
   describeStale,
@@ -49,7 +47,7 @@ export async function forecast(cfg: Config): Promise<number> {
     const r = await runForecast(wh);
     failed = r.failed.length;
     await printLedger(wh);
-    await publishIfChanged(wh, cfg, { changed: r.rows > 0, verb: "forecast" });
+    await publishIfChanged(wh, cfg, "forecast");
   });
   if (failed > 0) {
     console.error(
@@ -98,36 +96,23 @@ export async function printLedger(wh: Warehouse): Promise<void> {
 }
 
 /**
- * Publishes a new snapshot when `changed` (or when none exists yet);
- * otherwise keeps the current one and says so. Request logs and keys are
- * carried over either way (the logs reach readers with the next snapshot).
+ * Publishes a new snapshot when the warehouse holds something the current one
+ * does not (its content mark differs: this run wrote, or an earlier run wrote
+ * and failed to publish), or when none exists yet; otherwise keeps it and says
+ * so. Request logs and keys are carried over either way.
  *
  * @example
  * ```ts
- * await publishIfChanged(wh, cfg, { changed: r.rows > 0, verb: "forecast" });
+ * await publishIfChanged(wh, cfg, "forecast");
  * ```
  */
-export async function publishIfChanged(
-  wh: Warehouse,
-  cfg: Config,
-  options: { changed: boolean; verb: string },
-): Promise<void> {
+export async function publishIfChanged(wh: Warehouse, cfg: Config, verb: string): Promise<void> {
   const root = snapshotRoot(wh.path);
   const current = await currentSnapshotId(root);
-  // Also when an earlier run wrote but failed to publish: the snapshot's mark is behind.
-  if (
-    options.changed || !current ||
-    (await currentSnapshotMark(root)) !== (await contentMark(wh))
-  ) {
+  if (!current || (await currentSnapshotMark(root)) !== (await contentMark(wh))) {
     await publish(wh, cfg);
     return;
   }
-  await importRequestLogs(wh, requestLogDir(cfg.db)).catch((err) =>
-    console.error(`request logs not imported (kept for the next run): ${err}`)
-  );
-  await exportKeys(wh, keysFile(cfg.db));
-  console.log(`${options.verb}: nothing new: snapshot ${current} kept`);
+  await carryOver(wh, cfg);
+  console.log(`${verb}: nothing new: snapshot ${current} kept`);
 }
-
-/** See {@link contentMark}: kept under this name for the CLI. */
-export const changeMark = contentMark;

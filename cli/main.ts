@@ -19,7 +19,7 @@ import type { Timeframe } from "../loaders/candles.ts";
 import { InsufficientDataError, trainSeries } from "../pipeline/train.ts";
 import { ingestExchange } from "../loaders/exchanges/mod.ts";
 import { describeFailure } from "../pipeline/forecast.ts";
-import { changeMark, forecast, printLedger, publishIfChanged, runForecast } from "./forecast.ts";
+import { forecast, printLedger, publishIfChanged, runForecast } from "./forecast.ts";
 import { XgbPool } from "../pipeline/models/pool.ts";
 import { createKey, exportKeys, keysFile, listKeys, registerKey, revokeKey } from "../api/keys.ts";
 import { validIsoDate } from "../api/query.ts";
@@ -241,7 +241,6 @@ async function updateLocked(
 ): Promise<number> {
   const failures: string[] = [];
   const code = await withWriter(cfg, async (wh) => {
-    const before = await changeMark(wh);
     // Incremental: the sample series already here, from their last candle on.
     const present = await wh.rows<{ symbol: string; timeframe: string; last: string }>(
       "SELECT symbol, timeframe, max(ts) AS last FROM ohlcv WHERE exchange = ? GROUP BY ALL",
@@ -299,8 +298,7 @@ async function updateLocked(
     failures.push(...fc.failed.map((f) => `forecast ${describeFailure(f)}`));
     await printLedger(wh);
     // Idempotent: nothing ingested, trained or forecast leaves the snapshot as it is.
-    const changed = (await changeMark(wh)) !== before;
-    await publishIfChanged(wh, cfg, { changed, verb: "update" });
+    await publishIfChanged(wh, cfg, "update");
   });
   if (failures.length > 0) {
     console.error(`update: finished with ${failures.length} failure(s), named above (exit 1)`);

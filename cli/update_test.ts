@@ -5,17 +5,7 @@ import { ingestSample } from "../loaders/sample/mod.ts";
 import { featureColumns, featureSetHash, featureSetName } from "../pipeline/features/core.ts";
 import { LEVELS } from "../pipeline/evaluation/conformal.ts";
 import { registerVersion, setAlias } from "../pipeline/registry.ts";
-
-async function cli(args: string[], env: Record<string, string>) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "cli/main.ts", ...args],
-    env: { ...env, NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+import { cli } from "./testdata/run.ts";
 
 Deno.test("update refuses to run beside another update (exit 75, names the holder) and leaves its lock alone", async () => {
   const dir = await Deno.makeTempDir();

@@ -15,18 +15,7 @@ import {
   skewness,
   wilson,
 } from "../src/components/stats.js";
-
-/** Mulberry32, so the samples below are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "./testdata/random.ts";
 
 function normals(n: number, seed: number): number[] {
   const u = prng(seed);

@@ -16,17 +16,10 @@
  */
 import type { Warehouse } from "../../warehouse/db.ts";
 import { runLoader, sig } from "./_snapshot.ts";
+import { TIMEFRAMES } from "../../loaders/candles.ts";
 
 /** A timeframe's candle length in milliseconds. */
-const STEP_MS: Record<string, number> = {
-  "1m": 60_000,
-  "5m": 300_000,
-  "15m": 900_000,
-  "1h": 3_600_000,
-  "4h": 14_400_000,
-  "1d": 86_400_000,
-  "1w": 604_800_000,
-};
+const STEP_MS: Record<string, number> = TIMEFRAMES;
 
 /** At most this many forecast points per series go to the chart (newest origins first). */
 const POINTS_PER_SERIES = 480;

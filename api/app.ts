@@ -26,7 +26,7 @@ import { JSON_HEADERS, JSON_VARY_HEADERS, secure, secured } from "./headers.ts";
 import { historyPage, lowerBound, ohlcvCsv, wantsCsv } from "./pages.ts";
 import type { RateLimiter } from "./rate_limit.ts";
 import { type LiveView, seriesKey, type ServingView } from "./serving.ts";
-import { type Timeframe, TIMEFRAMES } from "../loaders/candles.ts";
+import { timeframeMs } from "../loaders/candles.ts";
 
 /** What the app needs from its host. */
 export interface AppDeps {
@@ -163,12 +163,12 @@ export function createApp(deps: AppDeps) {
         sample: m.sample,
         last_candle: m.last_ts,
         // Age of the newest close: the last candle closes one timeframe after it opens.
-        data_age_s: Math.round((now - Date.parse(m.last_ts) - step(m.timeframe)) / 1000),
+        data_age_s: Math.round((now - Date.parse(m.last_ts) - timeframeMs(m.timeframe)) / 1000),
         // How late the next candle is: 0 while it is still forming, so an up-to-date daily
         // series is not "stale" in the evening. Staleness is judged on this.
         behind_s: Math.max(
           0,
-          Math.round((now - Date.parse(m.last_ts) - 2 * step(m.timeframe)) / 1000),
+          Math.round((now - Date.parse(m.last_ts) - 2 * timeframeMs(m.timeframe)) / 1000),
         ),
         champion: ch?.version_id ?? null,
         champion_age_s: ch ? Math.round((now - Date.parse(ch.set_at)) / 1000) : null,
@@ -429,9 +429,6 @@ function view(deps: AppDeps): ServingView {
 /** Cached answers: at most this many characters in all, and this many in one. */
 const CACHE_BYTES = 32 * 1024 * 1024;
 const CACHE_ENTRY_MAX = 1024 * 1024;
-
-/** A timeframe's candle length in milliseconds (0 when unknown). */
-const step = (tf: string) => TIMEFRAMES[tf as Timeframe] ?? 0;
 
 /** Picks the series for a query; the exchange defaults to the first that has it. */
 function resolveSeries(

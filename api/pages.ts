@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Timeframe, TIMEFRAMES } from "../loaders/candles.ts";
+import { timeframeMs } from "../loaders/candles.ts";
 import { JSON_HEADERS, secured } from "./headers.ts";
 import type { ForecastRow, SeriesData } from "./serving.ts";
 
@@ -118,7 +118,7 @@ export function historyPage(
     if (e > from) to = e;
     else while (to < hiEx && h.t[to] === h.t[to - 1]) to++;
   }
-  const step = TIMEFRAMES[s.timeframe as Timeframe] ?? 0;
+  const step = timeframeMs(s.timeframe);
   return {
     symbol: s.symbol,
     timeframe: s.timeframe,

@@ -2,9 +2,8 @@ import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { openWarehouse } from "../warehouse/db.ts";
 import { ingestSample } from "../loaders/sample/mod.ts";
-import { featureColumns, featureSetHash, featureSetName } from "../pipeline/features/core.ts";
-import { LEVELS } from "../pipeline/evaluation/conformal.ts";
 import { registerVersion, setAlias } from "../pipeline/registry.ts";
+import { naiveArtifact } from "../pipeline/testdata/artifact.ts";
 import { cli } from "./testdata/run.ts";
 
 Deno.test("update refuses to run beside another update (exit 75, names the holder) and leaves its lock alone", async () => {
@@ -106,23 +105,16 @@ async function warehouseWithChampions(
       const q = { 0.5: 0.7, 0.8: 1.3, 0.95: 2.1 };
       const trainedOn = { from: 0, to: 0, rows: 0 };
       const version_id = `naive-${symbol.replace("/", "-")}`;
-      const v = await registerVersion(wh, join(dirname(db), "models"), {
-        format: "prevision-model/1",
-        version_id,
-        run_id: `run-${version_id}`,
-        model: "naive",
-        series,
-        feature_set: featureSetName([]),
-        feature_set_hash: await featureSetHash("1d", []),
-        feature_columns: featureColumns([]),
-        sigma: { method: "ewma", lambda: 0.94 },
-        levels: LEVELS,
-        params: {},
-        seed: 1,
-        data: { start: "", end: "", fingerprint: "" },
-        horizons: [{ h: 1, q, trainedOn }, { h: 2, q, trainedOn }],
-        summary: {},
-      }, "card");
+      const v = await registerVersion(
+        wh,
+        join(dirname(db), "models"),
+        await naiveArtifact(version_id, [{ h: 1, q, trainedOn }, { h: 2, q, trainedOn }], {
+          exchange: "sample",
+          symbol,
+          timeframe: "1d",
+        }),
+        "card",
+      );
       await setAlias(wh, "champion", version_id, series, "test");
       paths[symbol] = v.artifact_path;
     }

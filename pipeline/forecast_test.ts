@@ -2,40 +2,21 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openWarehouse } from "../warehouse/db.ts";
 import { ingestSample } from "../loaders/sample/mod.ts";
-import { featureColumns, featureSetHash, featureSetName, loadFeatures } from "./features/core.ts";
+import { loadFeatures } from "./features/core.ts";
 import { ewmaVolatility } from "./evaluation/targets.ts";
-import { LEVELS } from "./evaluation/conformal.ts";
 import { type ModelArtifact, registerVersion, setAlias } from "./registry.ts";
+import { naiveArtifact } from "./testdata/artifact.ts";
 import { describeStale, forecastAll, forecastChampions } from "./forecast.ts";
 
 const NOW = Date.UTC(2025, 5, 1, 12, 30);
 const SERIES = { exchange: "sample", symbol: "BTC/USDT", timeframe: "1d" as const };
 const Q = { 0.5: 0.7, 0.8: 1.3, 0.95: 2.1 };
 
-/** A naive model's artifact (no booster needed) with the given horizon models. */
-async function artifact(
-  version_id: string,
-  horizons: ModelArtifact["horizons"],
-  series: { exchange: string; symbol: string; timeframe: "1d" | "1h" } = SERIES,
-): Promise<ModelArtifact> {
-  return {
-    format: "prevision-model/1",
-    version_id,
-    run_id: `run-${version_id}`,
-    model: "naive",
-    series,
-    feature_set: featureSetName([]),
-    feature_set_hash: await featureSetHash(series.timeframe, []),
-    feature_columns: featureColumns([]),
-    sigma: { method: "ewma", lambda: 0.94 },
-    levels: LEVELS,
-    params: {},
-    seed: 1,
-    data: { start: "", end: "", fingerprint: "" },
-    horizons,
-    summary: {},
-  };
-}
+const artifact = (
+  v: string,
+  h: ModelArtifact["horizons"],
+  series: Parameters<typeof naiveArtifact>[2] = SERIES,
+) => naiveArtifact(v, h, series);
 
 Deno.test({
   name:

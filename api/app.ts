@@ -26,7 +26,7 @@ import { JSON_HEADERS, JSON_VARY_HEADERS, secure, secured } from "./headers.ts";
 import { historyPage, lowerBound, ohlcvCsv, wantsCsv } from "./pages.ts";
 import type { RateLimiter } from "./rate_limit.ts";
 import { type LiveView, seriesKey, type ServingView } from "./serving.ts";
-import { timeframeMs } from "../loaders/candles.ts";
+import { timeframeMs } from "../core/candles.ts";
 
 /** What the app needs from its host. */
 export interface AppDeps {

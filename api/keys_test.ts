@@ -4,12 +4,12 @@ import { openWarehouse } from "../warehouse/db.ts";
 import {
   createKey,
   exportKeys,
-  KeyRing,
   listKeys,
   parseKey,
   registerKey,
   revokeKey,
-} from "./keys.ts";
+} from "../warehouse/keys.ts";
+import { KeyRing } from "./keys.ts";
 
 Deno.test("keys: created keys verify, are stored only as hashes, and stop working when revoked or expired", async () => {
   const dir = await Deno.makeTempDir();

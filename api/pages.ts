@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { timeframeMs } from "../loaders/candles.ts";
+import { timeframeMs } from "../core/candles.ts";
 import { JSON_HEADERS, secured } from "./headers.ts";
 import type { ForecastRow, SeriesData } from "./serving.ts";
 

@@ -9,6 +9,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { validator } from "hono/validator";
 import { z } from "zod";
+import { parseIsoDate, validIsoDate } from "../core/time.ts";
 
 const symbolSchema = z.string().max(41).regex(
   /^[A-Za-z0-9]{1,20}[/-][A-Za-z0-9]{1,20}$/,
@@ -23,23 +24,7 @@ const timeframeSchema = z.string().max(4).regex(
 const dateSchema = z.string().max(40).refine(
   validIsoDate,
   "expected an ISO 8601 date or time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z",
-).transform((s) => Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) || s.length === 10 ? s : s + "Z"));
-
-/**
- * True for an ISO 8601 date or date-time that names a real instant: no
- * 2026-02-30, no 24:00 (which `Date.parse` would roll over silently).
- */
-export function validIsoDate(s: string): boolean {
-  const m =
-    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|z|[+-]\d{2}:?\d{2})?)?$/
-      .exec(s);
-  if (!m) return false;
-  const [y, mo, d, h = "0", mi = "0", sec = "0"] = m.slice(1, 7);
-  const date = new Date(Date.UTC(+y, +mo - 1, +d));
-  return date.getUTCFullYear() === +y && date.getUTCMonth() === +mo - 1 &&
-    date.getUTCDate() === +d && +h < 24 && +mi < 60 && +sec < 60 &&
-    Number.isFinite(Date.parse(s.length === 10 ? s : s.replace(" ", "T")));
-}
+).transform((s) => parseIsoDate(s)!);
 
 /** `start` must not come after `end` (a 400 naming both). */
 const ordered = (q: { start?: number; end?: number }) =>

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openWarehouse } from "../warehouse/db.ts";
-import { importRequestLogs, RequestLog } from "./request_log.ts";
+import { importRequestLogs } from "../warehouse/request_logs.ts";
+import { RequestLog } from "./request_log.ts";
 
 Deno.test("RequestLog: flushed lines import into api_requests exactly, then the files are gone", async () => {
   const dir = await Deno.makeTempDir();

@@ -3,11 +3,13 @@
  *
  * @module
  */
-import type { Config } from "../cli/config.ts";
+import type { Config } from "../core/config.ts";
 import { snapshotRoot } from "../warehouse/snapshot.ts";
 import { createApp } from "./app.ts";
-import { KeyRing, keysFile } from "./keys.ts";
-import { RequestLog, requestLogDir } from "./request_log.ts";
+import { keysFile } from "../warehouse/keys.ts";
+import { KeyRing } from "./keys.ts";
+import { requestLogDir } from "../warehouse/request_logs.ts";
+import { RequestLog } from "./request_log.ts";
 import { LiveView } from "./serving.ts";
 import { siteHandler } from "./site.ts";
 import { RateLimiter } from "./rate_limit.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 import { currentSnapshotId, openSnapshot } from "../warehouse/snapshot.ts";
-import { TIMEFRAMES } from "../loaders/candles.ts";
+import { TIMEFRAMES } from "../core/candles.ts";
 
 /** One series in memory, candles as columns (oldest first). */
 export interface SeriesData {
@@ -137,9 +137,7 @@ export async function loadView(root: string, id?: string): Promise<ServingView> 
       reason: string;
       model: string;
     }>(
-      `SELECT a.exchange, a.symbol, a.timeframe, a.version_id, a.set_at, a.reason, v.model
-       FROM current_aliases a JOIN model_versions v USING (version_id)
-       WHERE a.alias = 'champion'`,
+      "SELECT exchange, symbol, timeframe, version_id, set_at, reason, model FROM champions",
     );
     const forecastJson = new Map<string, string>();
     const champions = new Map<string, { version_id: string; issued_at: string; set_at: string }>();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createApp } from "./app.ts";
 import { KeyRing } from "./keys.ts";
-import { validIsoDate } from "./query.ts";
+import { validIsoDate } from "../core/time.ts";
 import { LiveView, loadView } from "./serving.ts";
 import { makeApiFixture } from "./testdata/fixture.ts";
 

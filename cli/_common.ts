@@ -4,12 +4,13 @@
  *
  * @module
  */
-import type { Config } from "./config.ts";
+import type { Config } from "../core/config.ts";
 import { openWarehouse, type Warehouse } from "../warehouse/db.ts";
 import { publishSnapshot } from "../warehouse/snapshot.ts";
-import { isTimeframe, type Timeframe } from "../loaders/candles.ts";
-import { exportKeys, keysFile } from "../api/keys.ts";
-import { importRequestLogs, requestLogDir } from "../api/request_log.ts";
+import { isTimeframe, type Timeframe } from "../core/candles.ts";
+import { parseIsoDate } from "../core/time.ts";
+import { exportKeys, keysFile } from "../warehouse/keys.ts";
+import { importRequestLogs, requestLogDir } from "../warehouse/request_logs.ts";
 
 /** Thrown for bad usage: printed without a stack, exit code 2. */
 export class UsageError extends Error {}
@@ -105,4 +106,18 @@ async function openWriter(path: string): Promise<Warehouse> {
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
+}
+
+/**
+ * A date argument (`--since 2026-01-31`, or a date-time): milliseconds, UTC
+ * unless an offset is given; anything else is a usage error naming the flag.
+ */
+export function dateArg(name: string, v: string): number {
+  const ms = parseIsoDate(v);
+  if (ms === undefined) {
+    throw new UsageError(
+      `--${name} "${v}" is not a date (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)`,
+    );
+  }
+  return ms;
 }

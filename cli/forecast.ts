@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { Config } from "./config.ts";
+import type { Config } from "../core/config.ts";
 import { carryOver, publish, withWriter } from "./_common.ts";
 import type { Warehouse } from "../warehouse/db.ts";
 import {

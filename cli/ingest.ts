@@ -4,22 +4,14 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import type { Config } from "./config.ts";
+import type { Config } from "../core/config.ts";
 import { ingestSample } from "../loaders/sample/mod.ts";
 import { ingestFiles, MissingOptionError } from "../loaders/files/mod.ts";
 import { ingestExchange, progressPrinter } from "../loaders/exchanges/mod.ts";
 import { REJECT_KIND_SQL } from "../loaders/store.ts";
 import { resampleSeries } from "../loaders/resample.ts";
 import { consolidateSeries } from "../loaders/consolidate.ts";
-import { intArg, publish, symbolList, tfList, UsageError, withWriter } from "./_common.ts";
-
-function dateArg(name: string, v: string): number {
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? v + "T00:00:00Z" : v);
-  if (!Number.isFinite(ms)) {
-    throw new UsageError(`--${name} "${v}" is not a date (e.g. 2026-01-31)`);
-  }
-  return ms;
-}
+import { dateArg, intArg, publish, symbolList, tfList, UsageError, withWriter } from "./_common.ts";
 
 /** Runs `ingest` with its arguments; returns the exit code. */
 export async function ingest(cfg: Config, rest: string[]): Promise<number> {

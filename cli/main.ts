@@ -9,24 +9,32 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type Config, loadConfig, loadDotEnv } from "./config.ts";
+import { type Config, loadConfig, loadDotEnv } from "../core/config.ts";
 import { ingest } from "./ingest.ts";
 import { intArg, intList, publish, symbolList, tfList, UsageError, withWriter } from "./_common.ts";
 import { openWarehouse, type Warehouse } from "../warehouse/db.ts";
 import { snapshotRoot } from "../warehouse/snapshot.ts";
 import { ingestSample, SAMPLE_EXCHANGE, SAMPLE_SYMBOLS } from "../loaders/sample/mod.ts";
-import type { Timeframe } from "../loaders/candles.ts";
+import type { Timeframe } from "../core/candles.ts";
 import { InsufficientDataError, trainSeries } from "../pipeline/train.ts";
 import { ingestExchange } from "../loaders/exchanges/mod.ts";
 import { describeFailure } from "../pipeline/forecast.ts";
 import { forecast, printLedger, publishIfChanged, runForecast } from "./forecast.ts";
 import { XgbPool } from "../pipeline/models/pool.ts";
-import { createKey, exportKeys, keysFile, listKeys, registerKey, revokeKey } from "../api/keys.ts";
-import { validIsoDate } from "../api/query.ts";
+import {
+  createKey,
+  exportKeys,
+  keysFile,
+  listKeys,
+  registerKey,
+  revokeKey,
+} from "../warehouse/keys.ts";
+import { parseIsoDate } from "../core/time.ts";
 import { serveApi } from "../api/serve.ts";
 import { signalEnv, signals, updateSignals } from "./signals.ts";
 import { ingestSampleSignal } from "../loaders/signals/mod.ts";
-import { dueSeries, inShard, parseShard, type Series } from "../pipeline/schedule.ts";
+import { dueSeries, inShard, parseShard } from "../pipeline/schedule.ts";
+import type { Series } from "../core/series.ts";
 import { acquireLock, LockedError } from "../warehouse/lock.ts";
 import { dirname, join } from "node:path";
 
@@ -474,14 +482,12 @@ if (import.meta.main) {
 
 /** `--expires`: an ISO 8601 date or time in the future, as UTC ISO text. */
 function parseExpiry(text: string): string {
-  if (!validIsoDate(text)) {
+  const t = parseIsoDate(text);
+  if (t === undefined) {
     throw new UsageError(
       `--expires "${text}" is not an ISO 8601 date or time (e.g. 2027-01-31 or 2027-01-31T12:00:00+02:00)`,
     );
   }
-  const t = Date.parse(
-    /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) || text.length === 10 ? text : text + "Z",
-  );
   if (t <= Date.now()) throw new UsageError(`--expires "${text}" is in the past`);
   return new Date(t).toISOString();
 }

@@ -14,8 +14,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import type { Config } from "./config.ts";
-import { publish, symbolList, UsageError, withWriter } from "./_common.ts";
+import type { Config } from "../core/config.ts";
+import { dateArg, publish, symbolList, UsageError, withWriter } from "./_common.ts";
 import type { Warehouse } from "../warehouse/db.ts";
 import { REJECT_KIND_SQL } from "../loaders/store.ts";
 import { expandPaths, MissingOptionError } from "../loaders/files/mod.ts";
@@ -354,12 +354,4 @@ async function tokenMetricsSymbols(
 
 function retryLine(why: string, waitMs: number): void {
   console.error(`  ${why.slice(0, 200)}; retrying in ${(waitMs / 1000).toFixed(1)} s`);
-}
-
-function dateArg(name: string, v: string): number {
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? v + "T00:00:00Z" : v);
-  if (!Number.isFinite(ms)) {
-    throw new UsageError(`--${name} "${v}" is not a date (e.g. 2026-01-31)`);
-  }
-  return ms;
 }

@@ -101,7 +101,7 @@ async function warehouseWithChampions(
   try {
     for (const [symbol, now] of Object.entries(ends)) {
       await ingestSample(wh, { now, days: 100, symbols: [symbol], timeframes: ["1d"] });
-      const series = { exchange: "sample", symbol, timeframe: "1d" };
+      const series = { exchange: "sample", symbol, timeframe: "1d" as const };
       const q = { 0.5: 0.7, 0.8: 1.3, 0.95: 2.1 };
       const trainedOn = { from: 0, to: 0, rows: 0 };
       const version_id = `naive-${symbol.replace("/", "-")}`;

@@ -14,7 +14,7 @@
  * @module
  */
 import type { Warehouse } from "../warehouse/db.ts";
-import { type Timeframe, timeframeMs } from "./candles.ts";
+import { type Timeframe, timeframeMs } from "../core/candles.ts";
 import type { Rejected } from "./validate.ts";
 import type { SeriesInput } from "./store.ts";
 
@@ -104,45 +104,34 @@ export async function appendSeries(
 ): Promise<number> {
   const sids: number[] = [];
   for (const s of series) sids.push(await seriesId(wh, s.exchange, s.symbol, s.timeframe));
-  const a = await wh.conn.createAppender("_stage", "main", "temp");
-  const refs = await wh.conn.createAppender("_stage_refs", "main", "temp");
-  let ord = ordBase;
-  try {
-    series.forEach((s, i) => {
+  // Times are kept to the millisecond, as stored: two rows for the same
+  // stored candle are the same candle.
+  const candles = function* () {
+    for (const [i, s] of series.entries()) {
       for (const c of s.rows) {
-        a.appendInteger(sids[i]);
-        // Times are kept to the millisecond, as stored: two rows for the same
-        // stored candle are the same candle.
         const ts = typeof c.ts === "number" ? Math.round(c.ts) : c.ts;
-        for (const v of [ts, c.open, c.high, c.low, c.close, c.volume]) {
-          if (typeof v === "number") a.appendDouble(v);
-          else a.appendNull();
-        }
-        a.endRow();
-        refs.appendBigInt(BigInt(ord++));
-        refs.appendVarchar(String(c.ref));
-        refs.endRow();
+        yield [sids[i], ts, c.open, c.high, c.low, c.close, c.volume];
       }
-    });
-  } finally {
-    a.closeSync();
-    refs.closeSync();
-  }
-  return ord;
+    }
+  };
+  const refs = function* () {
+    let ord = ordBase;
+    for (const s of series) for (const c of s.rows) yield [ord++, String(c.ref)];
+  };
+  const n = await wh.append("_stage", ["integer", ...Array(6).fill("double")], candles(), {
+    temp: true,
+  });
+  await wh.append("_stage_refs", ["bigint", "varchar"], refs(), { temp: true });
+  return ordBase + n;
 }
 
 /** Appends rows a reader could not read to `_stage_rejects`. */
 export async function appendRejects(wh: Warehouse, rejects: readonly Rejected[]): Promise<void> {
   if (rejects.length === 0) return;
-  const a = await wh.conn.createAppender("_stage_rejects", "main", "temp");
-  try {
-    for (const r of rejects) {
-      a.appendVarchar(r.ref);
-      a.appendVarchar(r.reason);
-      a.appendVarchar(r.raw);
-      a.endRow();
-    }
-  } finally {
-    a.closeSync();
-  }
+  await wh.append(
+    "_stage_rejects",
+    ["varchar", "varchar", "varchar"],
+    rejects.map((r) => [r.ref, r.reason, r.raw]),
+    { temp: true },
+  );
 }

@@ -14,7 +14,7 @@
  * @module
  */
 import type { Warehouse } from "../warehouse/db.ts";
-import { TIMEFRAMES } from "./candles.ts";
+import { TIMEFRAMES } from "../core/candles.ts";
 
 /** Helpers of the validation, created once per run (temporary). */
 const MACROS = [

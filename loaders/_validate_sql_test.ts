@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { openWarehouse } from "../warehouse/db.ts";
-import { type Timeframe, TIMEFRAMES } from "./candles.ts";
+import { type Timeframe, TIMEFRAMES } from "../core/candles.ts";
 import { ingestSeries } from "./store.ts";
 import { candleProblem, type SourcedCandle } from "./validate.ts";
 

@@ -12,7 +12,7 @@
  */
 import { listValue } from "@duckdb/node-api";
 import type { Warehouse } from "../warehouse/db.ts";
-import type { Timeframe } from "./candles.ts";
+import type { Timeframe } from "../core/candles.ts";
 import { type IngestResult, ingestStaged } from "./store.ts";
 import { seriesId } from "./_stage.ts";
 

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Warehouse } from "../warehouse/db.ts";
-import { type Timeframe, TIMEFRAMES } from "./candles.ts";
+import { type Timeframe, TIMEFRAMES } from "../core/candles.ts";
 
 /** What one resampling run did. */
 export interface ResampleResult {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { openWarehouse } from "../warehouse/db.ts";
 import { ingestSeries } from "./store.ts";
-import { resample } from "./candles.ts";
+import { resample } from "../core/candles.ts";
 import { resampleSeries } from "./resample.ts";
 import { generateSample } from "./sample/generator.ts";
 

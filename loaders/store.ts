@@ -11,7 +11,7 @@
  * @module
  */
 import type { Warehouse } from "../warehouse/db.ts";
-import type { Timeframe } from "./candles.ts";
+import type { Series } from "../core/series.ts";
 import type { Rejected, SourcedCandle } from "./validate.ts";
 import { appendRejects, appendSeries, createStage, dropStage, stagedRows } from "./_stage.ts";
 import { dropValidation, recordRejects, validateStage } from "./_validate_sql.ts";
@@ -25,10 +25,7 @@ export const REJECT_KIND_SQL =
                   '[0-9]+(\\.[0-9]+)?', 'N', 'g')`;
 
 /** One series as read from a source. */
-export interface SeriesInput {
-  exchange: string;
-  symbol: string;
-  timeframe: Timeframe;
+export interface SeriesInput extends Series {
   rows: SourcedCandle[];
 }
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Candle, type Timeframe, TIMEFRAMES } from "./candles.ts";
+import { type Candle, type Timeframe, TIMEFRAMES } from "../core/candles.ts";
 
 /** A candle as read, with where it came from (`file:line` or a request). */
 export interface SourcedCandle extends Candle {

@@ -7,14 +7,35 @@
  *
  * @module
  */
-import { DuckDBTimestampValue } from "@duckdb/node-api";
-import type { Warehouse } from "../warehouse/db.ts";
+import type { ColumnKind, Warehouse } from "../warehouse/db.ts";
 import type { MetricRow } from "./evaluation/score.ts";
 import type { BacktestPoint } from "./evaluation/walkforward.ts";
 import type { ModelSummary } from "./promotion.ts";
-import type { SeriesKey } from "./registry.ts";
+import type { Series } from "../core/series.ts";
 import type { VolPoint } from "./volatility.ts";
 import { writeRunMetrics } from "./run_metrics.ts";
+
+/**
+ * The columns of `backtest_predictions`, in table order: run_id, exchange,
+ * symbol, timeframe, fold, origin_ts, target_ts, horizon, origin_close, y,
+ * yhat, lower, upper, level.
+ */
+export const BACKTEST_COLUMNS: readonly ColumnKind[] = [
+  "varchar",
+  "varchar",
+  "varchar",
+  "varchar",
+  "integer",
+  "timestamp",
+  "timestamp",
+  "integer",
+  "double",
+  "double",
+  "double",
+  "double",
+  "double",
+  "double",
+];
 
 /** One `backtest_predictions` row (without run_id and series). */
 export interface BacktestRow {
@@ -61,7 +82,7 @@ export interface RunMeta {
  */
 export async function recordEvaluationRun(
   wh: Warehouse,
-  series: SeriesKey,
+  series: Series,
   run: EvaluationRun,
   meta: RunMeta,
 ): Promise<string> {
@@ -93,29 +114,27 @@ export async function recordEvaluationRun(
     ],
   );
   await writeRunMetrics(wh, run_id, run.rows);
-  const a = await wh.conn.createAppender("backtest_predictions");
-  const stamp = (ms: number) => new DuckDBTimestampValue(BigInt(ms) * 1000n);
-  const num = (
-    v: number | null,
-  ) => (v === null || !Number.isFinite(v) ? a.appendNull() : a.appendDouble(v));
-  for (const b of run.backtest) {
-    a.appendVarchar(run_id);
-    a.appendVarchar(series.exchange);
-    a.appendVarchar(series.symbol);
-    a.appendVarchar(series.timeframe);
-    a.appendInteger(b.fold);
-    a.appendTimestamp(stamp(b.origin_ts));
-    a.appendTimestamp(stamp(b.target_ts));
-    a.appendInteger(b.horizon);
-    a.appendDouble(b.origin_close);
-    num(b.y);
-    a.appendDouble(b.yhat);
-    num(b.lower);
-    num(b.upper);
-    num(b.level);
-    a.endRow();
-  }
-  a.closeSync();
+  const num = (v: number | null) => (v === null || !Number.isFinite(v) ? null : v);
+  await wh.append(
+    "backtest_predictions",
+    BACKTEST_COLUMNS,
+    run.backtest.map((b) => [
+      run_id,
+      series.exchange,
+      series.symbol,
+      series.timeframe,
+      b.fold,
+      b.origin_ts,
+      b.target_ts,
+      b.horizon,
+      b.origin_close,
+      num(b.y),
+      b.yhat,
+      num(b.lower),
+      num(b.upper),
+      num(b.level),
+    ]),
+  );
   return run_id;
 }
 

@@ -20,8 +20,8 @@
  * @module
  */
 import type { Warehouse } from "../warehouse/db.ts";
-import { type Timeframe, timeframeMs } from "../loaders/candles.ts";
-import { sha256Hex } from "./features/core.ts";
+import { type Timeframe, timeframeMs } from "../core/candles.ts";
+import { sha256Hex } from "../core/hash.ts";
 import type { SignalSpec } from "./features/signals.ts";
 
 /** A series' data window and the fingerprint of every input of its features. */

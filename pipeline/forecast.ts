@@ -18,7 +18,7 @@
  * @module
  */
 import type { Warehouse } from "../warehouse/db.ts";
-import { lastClosedOpen, type Timeframe, timeframeMs } from "../loaders/candles.ts";
+import { lastClosedOpen, type Timeframe, timeframeMs } from "../core/candles.ts";
 import { featureSetHash, featureSetName, loadFeatures } from "./features/core.ts";
 import { specsFromColumns } from "./features/signals.ts";
 import { ewmaVolatility } from "./evaluation/targets.ts";
@@ -98,9 +98,8 @@ export async function forecastChampions(
 ): Promise<ForecastReport> {
   const now = options.now ?? Date.now();
   const champions = await wh.rows<VersionRef>(
-    `SELECT a.version_id, a.exchange, a.symbol, a.timeframe, v.artifact_path, v.artifact_sha256
-     FROM current_aliases a JOIN model_versions v USING (version_id)
-     WHERE a.alias = 'champion' ORDER BY a.exchange, a.symbol, a.timeframe`,
+    `SELECT version_id, exchange, symbol, timeframe, artifact_path, artifact_sha256
+     FROM champions ORDER BY exchange, symbol, timeframe`,
   );
   const forecasts: SeriesForecast[] = [];
   const failed: ForecastFailure[] = [];

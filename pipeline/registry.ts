@@ -15,15 +15,9 @@
  */
 import { join } from "node:path";
 import type { Warehouse } from "../warehouse/db.ts";
-import { sha256Hex } from "./features/core.ts";
+import type { Series } from "../core/series.ts";
+import { sha256Hex } from "../core/hash.ts";
 import type { HorizonModel, ModelKind } from "./evaluation/walkforward.ts";
-
-/** A series: one (exchange, symbol, timeframe). */
-export interface SeriesKey {
-  exchange: string;
-  symbol: string;
-  timeframe: string;
-}
 
 /**
  * What `model.json` holds: everything serving needs, nothing global, no
@@ -33,7 +27,7 @@ export interface SeriesKey {
 export interface ArtifactContent {
   format: "prevision-model/1";
   model: ModelKind;
-  series: SeriesKey;
+  series: Series;
   feature_set: string;
   feature_set_hash: string;
   feature_columns: readonly string[];
@@ -128,7 +122,7 @@ export async function setAlias(
   wh: Warehouse,
   alias: string,
   versionId: string,
-  series: SeriesKey,
+  series: Series,
   reason: string,
 ): Promise<void> {
   await wh.run(

@@ -1,10 +1,11 @@
+import type { Series } from "../core/series.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openWarehouse } from "../warehouse/db.ts";
-import { sha256Hex } from "./features/core.ts";
+import { sha256Hex } from "../core/hash.ts";
 import { artifactBytes, loadArtifact, type ModelArtifact, registerVersion } from "./registry.ts";
 
-const SERIES = { exchange: "sample", symbol: "BTC/USDT", timeframe: "1d" };
+const SERIES: Series = { exchange: "sample", symbol: "BTC/USDT", timeframe: "1d" };
 
 function artifact(version_id: string, series: ModelArtifact["series"] = SERIES): ModelArtifact {
   return {

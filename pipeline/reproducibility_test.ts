@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openWarehouse } from "../warehouse/db.ts";
 import { ingestSample } from "../loaders/sample/mod.ts";
-import { sha256Hex } from "./features/core.ts";
+import { sha256Hex } from "../core/hash.ts";
 import { trainSeries } from "./train.ts";
 import { forecastAll } from "./forecast.ts";
 import { XgbPool } from "./models/pool.ts";

@@ -20,17 +20,11 @@ export async function writeRunMetrics(
   runId: string,
   rows: readonly MetricRow[],
 ): Promise<void> {
-  const m = await wh.conn.createAppender("run_metrics");
-  for (const r of rows) {
-    m.appendVarchar(runId);
-    if (r.fold === null) m.appendNull();
-    else m.appendInteger(r.fold);
-    if (r.horizon === null) m.appendNull();
-    else m.appendInteger(r.horizon);
-    m.appendVarchar(r.metric);
-    if (Number.isFinite(r.value)) m.appendDouble(r.value);
-    else m.appendNull();
-    m.endRow();
-  }
-  m.closeSync();
+  await wh.append(
+    "run_metrics",
+    ["varchar", "integer", "integer", "varchar", "double"],
+    rows.map((
+      r,
+    ) => [runId, r.fold, r.horizon, r.metric, Number.isFinite(r.value) ? r.value : null]),
+  );
 }

@@ -17,13 +17,13 @@
  * @module
  */
 import type { Warehouse } from "../warehouse/db.ts";
-import { isTimeframe, type Timeframe } from "../loaders/candles.ts";
+import { isTimeframe, type Timeframe } from "../core/candles.ts";
+import type { Series } from "../core/series.ts";
 import { FEATURE_SET, featureSetHash } from "./features/core.ts";
 import { specsFromColumns } from "./features/signals.ts";
 import { loadArtifact } from "./registry.ts";
 
 /** A series of candles. */
-export type Series = { exchange: string; symbol: string; timeframe: Timeframe };
 
 /** Hours a champion serves before new candles make it due, per timeframe. */
 export const RETRAIN_AFTER_HOURS: Record<Timeframe, number> = {
@@ -65,13 +65,9 @@ export async function dueSeries(
     artifact_sha256: string | null;
   }>(
     `WITH m AS (SELECT exchange, symbol, timeframe, max(ts) AS last_ts FROM ohlcv GROUP BY ALL)
-     SELECT m.exchange, m.symbol, m.timeframe, m.last_ts, a.set_at, r.data_end, r.feature_set,
-            r.feature_set_hash, v.artifact_path, v.artifact_sha256
-     FROM m
-     LEFT JOIN current_aliases a ON a.alias = 'champion' AND a.exchange = m.exchange
-       AND a.symbol = m.symbol AND a.timeframe = m.timeframe
-     LEFT JOIN model_versions v ON v.version_id = a.version_id
-     LEFT JOIN model_runs r ON r.run_id = v.run_id
+     SELECT m.exchange, m.symbol, m.timeframe, m.last_ts, c.set_at, c.data_end, c.feature_set,
+            c.feature_set_hash, c.artifact_path, c.artifact_sha256
+     FROM m LEFT JOIN champions c USING (exchange, symbol, timeframe)
      ORDER BY 1, 3, 2`,
   );
   const now = options.now ?? Date.now();

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { join } from "node:path";
 import { openWarehouse, type Warehouse } from "../warehouse/db.ts";
-import { FEATURE_SET, featureColumns, featureSetHash, sha256Hex } from "./features/core.ts";
+import { FEATURE_SET, featureColumns, featureSetHash } from "./features/core.ts";
+import { sha256Hex } from "../core/hash.ts";
 import { dueReason, dueSeries, inShard, parseShard, RETRAIN_AFTER_HOURS } from "./schedule.ts";
 
 const H = 3600_000;

@@ -6,9 +6,8 @@
  *
  * @module
  */
-import { DuckDBTimestampValue } from "@duckdb/node-api";
 import type { Warehouse } from "../warehouse/db.ts";
-import { type Timeframe, timeframeMs } from "../loaders/candles.ts";
+import { type Timeframe, timeframeMs } from "../core/candles.ts";
 import { featureColumns, featureSetHash, featureSetName, loadFeatures } from "./features/core.ts";
 import { signalSpecs } from "./features/signals.ts";
 import { judgeSignal, recordJudgements, type SignalJudgement } from "./signals/judge.ts";
@@ -29,7 +28,8 @@ import {
   type ModelSummary,
   pairedDm,
 } from "./promotion.ts";
-import { type ModelArtifact, registerVersion, type SeriesKey, setAlias } from "./registry.ts";
+import type { Series } from "../core/series.ts";
+import { type ModelArtifact, registerVersion, setAlias } from "./registry.ts";
 import { modelCard } from "./card.ts";
 import { XgbPool } from "./models/pool.ts";
 import { regimeRows } from "./evaluation/regimes.ts";
@@ -41,7 +41,13 @@ import {
 } from "./evaluation/seed_reference.ts";
 import { spanHorizons } from "./evaluation/volatility.ts";
 import { evaluateVolatility, volSummaries } from "./volatility.ts";
-import { priceBacktestRows, recordEvaluationRun, summaryOf, volBacktestRows } from "./eval_runs.ts";
+import {
+  BACKTEST_COLUMNS,
+  priceBacktestRows,
+  recordEvaluationRun,
+  summaryOf,
+  volBacktestRows,
+} from "./eval_runs.ts";
 import { DEFAULT_XGB_PARAMS, type XgbParams } from "./models/xgboost.ts";
 import { writeRunMetrics } from "./run_metrics.ts";
 import { dataFingerprint } from "./fingerprint.ts";
@@ -76,7 +82,7 @@ export interface TrainOptions {
 
 /** What a series' training produced. */
 export interface TrainResult {
-  series: SeriesKey;
+  series: Series;
   champion: string;
   reason: string;
   summaries: ModelSummary[];
@@ -99,7 +105,7 @@ const KINDS: readonly ModelKind[] = ["naive", "drift", "xgboost"];
  */
 export async function trainSeries(
   wh: Warehouse,
-  series: SeriesKey & { timeframe: Timeframe },
+  series: Series & { timeframe: Timeframe },
   options: TrainOptions,
 ): Promise<TrainResult> {
   const t0 = performance.now();
@@ -342,41 +348,41 @@ export async function trainSeries(
 async function writeBacktest(
   wh: Warehouse,
   run_id: string,
-  series: SeriesKey,
+  series: Series,
   ts: number[],
   close: number[],
   step: number,
   points: BacktestPoint[],
 ): Promise<void> {
-  const a = await wh.conn.createAppender("backtest_predictions");
-  const stamp = (ms: number) => new DuckDBTimestampValue(BigInt(ms) * 1000n);
-  for (const p of points) {
-    const c = close[p.origin];
-    a.appendVarchar(run_id);
-    a.appendVarchar(series.exchange);
-    a.appendVarchar(series.symbol);
-    a.appendVarchar(series.timeframe);
-    a.appendInteger(p.fold);
-    a.appendTimestamp(stamp(ts[p.origin]));
-    a.appendTimestamp(stamp(ts[p.origin] + p.h * step));
-    a.appendInteger(p.h);
-    a.appendDouble(c);
-    a.appendDouble(c * Math.exp(p.y));
-    a.appendDouble(c * Math.exp(p.yhat));
-    a.appendDouble(c * Math.exp(p.yhat - p.half[0.8]));
-    a.appendDouble(c * Math.exp(p.yhat + p.half[0.8]));
-    a.appendDouble(0.8);
-    a.endRow();
-  }
-  a.closeSync();
+  await wh.append(
+    "backtest_predictions",
+    BACKTEST_COLUMNS,
+    points.map((p) => {
+      const c = close[p.origin];
+      return [
+        run_id,
+        series.exchange,
+        series.symbol,
+        series.timeframe,
+        p.fold,
+        ts[p.origin],
+        ts[p.origin] + p.h * step,
+        p.h,
+        c,
+        c * Math.exp(p.y),
+        c * Math.exp(p.yhat),
+        c * Math.exp(p.yhat - p.half[0.8]),
+        c * Math.exp(p.yhat + p.half[0.8]),
+        0.8,
+      ];
+    }),
+  );
 }
 
 /** The model kind of a series' current champion, or undefined before its first run. */
-async function currentChampionKind(wh: Warehouse, s: SeriesKey): Promise<string | undefined> {
+async function currentChampionKind(wh: Warehouse, s: Series): Promise<string | undefined> {
   const r = await wh.one<{ model: string }>(
-    `SELECT v.model FROM current_aliases a JOIN model_versions v USING (version_id)
-     WHERE a.alias = 'champion' AND a.exchange = ? AND a.symbol = ? AND a.timeframe = ?
-     ORDER BY a.set_at DESC LIMIT 1`,
+    "SELECT model FROM champions WHERE exchange = ? AND symbol = ? AND timeframe = ?",
     [s.exchange, s.symbol, s.timeframe],
   );
   return r?.model;

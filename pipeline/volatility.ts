@@ -35,7 +35,7 @@
  *
  * @module
  */
-import type { Timeframe } from "../loaders/candles.ts";
+import type { Timeframe } from "../core/candles.ts";
 import type { FeatureFrame } from "./features/core.ts";
 import type { Fold } from "./evaluation/folds.ts";
 import { trainIndices } from "./evaluation/folds.ts";

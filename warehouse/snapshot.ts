@@ -18,6 +18,7 @@
 import { DuckDBInstance } from "@duckdb/node-api";
 import { dirname, join, resolve } from "node:path";
 import { Warehouse } from "./db.ts";
+import { READER_VIEWS } from "./views.ts";
 
 /** Tables published as single Parquet files. */
 export const SNAPSHOT_TABLES = [
@@ -223,9 +224,9 @@ export async function openSnapshot(
       `CREATE VIEW ${t} AS SELECT * FROM read_parquet('${q(join(dir, t + ".parquet"))}')`,
     );
   }
-  await db.run(
-    "CREATE VIEW current_aliases AS SELECT * FROM model_aliases WHERE unset_at IS NULL",
-  );
+  for (const [name, sql] of Object.entries(READER_VIEWS)) {
+    await db.run(`CREATE VIEW ${name} AS ${sql}`);
+  }
   return { id: snapId, manifest, db };
 }
 

@@ -12,7 +12,7 @@ import { ingestSample } from "../../loaders/sample/mod.ts";
 import { trainSeries } from "../../pipeline/train.ts";
 import { forecastAll } from "../../pipeline/forecast.ts";
 import { XgbPool } from "../../pipeline/models/pool.ts";
-import { createKey, exportKeys, keysFile } from "../keys.ts";
+import { createKey, exportKeys, keysFile } from "../../warehouse/keys.ts";
 import { ingestSampleSignal, ingestSignals } from "../../loaders/signals/mod.ts";
 
 /** Paths of the fixture and a valid key. */

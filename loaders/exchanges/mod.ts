@@ -25,7 +25,7 @@ import {
   lastClosedOpen,
   type Timeframe,
   TIMEFRAMES,
-} from "../candles.ts";
+} from "../../core/candles.ts";
 import { type IngestResult, ingestSeries, type SeriesInput } from "../store.ts";
 import type { SourcedCandle } from "../validate.ts";
 import type { Warehouse } from "../../warehouse/db.ts";

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { Timeframe } from "../candles.ts";
+import type { Timeframe } from "../../core/candles.ts";
 import { type IngestResult, ingestStaged } from "../store.ts";
 import { seriesId, stagedRows } from "../_stage.ts";
 import type { Warehouse } from "../../warehouse/db.ts";

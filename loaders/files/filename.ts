@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { isTimeframe, type Timeframe } from "../candles.ts";
+import { isTimeframe, type Timeframe } from "../../core/candles.ts";
 import { isQuote, normalizeSymbol } from "./symbols.ts";
 
 /** Hints read from a file name; every field is optional. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Timeframe } from "../candles.ts";
+import type { Timeframe } from "../../core/candles.ts";
 import type { Rejected, SourcedCandle } from "../validate.ts";
 
 /** What a parser knows about the file it reads. */

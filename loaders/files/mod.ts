@@ -18,7 +18,7 @@
  * @module
  */
 import { basename, join } from "node:path";
-import { type Timeframe, TIMEFRAMES } from "../candles.ts";
+import { type Timeframe, TIMEFRAMES } from "../../core/candles.ts";
 import { type IngestResult, ingestStaged, type SeriesInput, type Stager } from "../store.ts";
 import { appendRejects, appendSeries } from "../_stage.ts";
 import { stageBinanceDump } from "./binance_dump_fast.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Timeframe, TIMEFRAMES } from "../candles.ts";
+import { type Timeframe, TIMEFRAMES } from "../../core/candles.ts";
 import { epochToMs } from "./_time.ts";
 
 /**

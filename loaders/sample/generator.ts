@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { type Candle, resample, type Timeframe } from "../candles.ts";
+import { type Candle, resample, type Timeframe } from "../../core/candles.ts";
 
 /** The simulation's fixed start: every sample path begins here. */
 export const SAMPLE_EPOCH = Date.UTC(2022, 0, 1);

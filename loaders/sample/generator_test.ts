@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { generateSample, SAMPLE_EPOCH, SAMPLE_SYMBOLS } from "./generator.ts";
-import { resample } from "../candles.ts";
+import { resample } from "../../core/candles.ts";
 
 const DAY = 86_400_000;
 const END = Date.UTC(2025, 6, 1);

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Warehouse } from "../../warehouse/db.ts";
-import { lastClosedOpen, type Timeframe, TIMEFRAMES } from "../candles.ts";
+import { lastClosedOpen, type Timeframe, TIMEFRAMES } from "../../core/candles.ts";
 import { type IngestResult, ingestSeries } from "../store.ts";
 import { generateSample, SAMPLE_EXCHANGE, SAMPLE_SYMBOLS } from "./generator.ts";
 

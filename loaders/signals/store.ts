@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { tsParam, type Warehouse } from "../../warehouse/db.ts";
+import type { Warehouse } from "../../warehouse/db.ts";
 import type { Rejected } from "../validate.ts";
 import type { IngestResult } from "../store.ts";
 import { DAY_MS } from "./available.ts";
@@ -178,34 +178,18 @@ async function upsert(
   await wh.run(
     `CREATE OR REPLACE TEMP TABLE _sig_rejects (ref VARCHAR, reason VARCHAR, raw VARCHAR)`,
   );
-  const a = await wh.conn.createAppender("_sig_stage", "main", "temp");
-  try {
-    for (const r of rows) {
-      a.appendVarchar(r.source);
-      if (r.symbol === null) a.appendNull();
-      else a.appendVarchar(r.symbol);
-      a.appendTimestamp(tsParam(r.ts));
-      a.appendVarchar(r.name);
-      a.appendDouble(r.value);
-      a.appendTimestamp(tsParam(r.available_at));
-      a.appendVarchar(r.raw);
-      a.appendVarchar(r.ref);
-      a.endRow();
-    }
-  } finally {
-    a.closeSync();
-  }
-  const b = await wh.conn.createAppender("_sig_rejects", "main", "temp");
-  try {
-    for (const r of rejects) {
-      b.appendVarchar(r.ref);
-      b.appendVarchar(r.reason);
-      b.appendVarchar(r.raw);
-      b.endRow();
-    }
-  } finally {
-    b.closeSync();
-  }
+  await wh.append(
+    "_sig_stage",
+    ["varchar", "varchar", "timestamp", "varchar", "double", "timestamp", "varchar", "varchar"],
+    rows.map((r) => [r.source, r.symbol, r.ts, r.name, r.value, r.available_at, r.raw, r.ref]),
+    { temp: true },
+  );
+  await wh.append(
+    "_sig_rejects",
+    ["varchar", "varchar", "varchar"],
+    rejects.map((r) => [r.ref, r.reason, r.raw]),
+    { temp: true },
+  );
   await wh.run(`CREATE OR REPLACE TEMP TABLE _sig_cmp AS
     SELECT g.*, s.value AS old_value, s.available_at AS old_at, s.run_id AS old_run,
            s.source IS NOT NULL AS existed

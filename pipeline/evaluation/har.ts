@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Timeframe } from "../../loaders/candles.ts";
+import type { Timeframe } from "../../core/candles.ts";
 import { trailingVolatility } from "./volatility.ts";
 
 /** HAR windows (in candles) per timeframe: a candle, a day-ish, a week-ish / month. */

@@ -9,7 +9,8 @@
  * @module
  */
 import type { Warehouse } from "../../warehouse/db.ts";
-import type { Timeframe } from "../../loaders/candles.ts";
+import type { Timeframe } from "../../core/candles.ts";
+import { sha256Hex } from "../../core/hash.ts";
 import {
   SIGNAL_FEATURES,
   signalColumn,
@@ -197,10 +198,4 @@ export async function loadFeatures(
     x.push(row);
   }
   return { ts, close, x, signals: sig };
-}
-
-/** Lower-case hex SHA-256 of bytes. */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const d = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("");
 }

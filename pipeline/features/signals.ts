@@ -23,7 +23,7 @@
  * @module
  */
 import type { Warehouse } from "../../warehouse/db.ts";
-import { type Timeframe, timeframeMs } from "../../loaders/candles.ts";
+import { type Timeframe, timeframeMs } from "../../core/candles.ts";
 
 /** One signal used as a feature. */
 export interface SignalSpec {

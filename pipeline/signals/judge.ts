@@ -33,7 +33,7 @@
 import type { Warehouse } from "../../warehouse/db.ts";
 import type { Fold } from "../evaluation/folds.ts";
 import type { MetricRow } from "../evaluation/score.ts";
-import type { SeriesKey } from "../registry.ts";
+import type { Series } from "../../core/series.ts";
 import {
   MAX_SIGNAL_AGE_DAYS,
   SIGNAL_FEATURES,
@@ -245,7 +245,7 @@ export interface RunMeta {
  */
 export async function recordJudgements(
   wh: Warehouse,
-  series: SeriesKey,
+  series: Series,
   judgements: readonly SignalJudgement[],
   meta: RunMeta,
 ): Promise<string[]> {

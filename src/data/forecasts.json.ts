@@ -9,15 +9,9 @@ import { runLoader, sig } from "./_snapshot.ts";
 
 await runLoader("forecasts.json", async (db) => {
   const rows = await db.rows(`
-    WITH champ AS (
-      SELECT a.exchange, a.symbol, a.timeframe, a.version_id, a.set_at, a.reason, v.model
-      FROM current_aliases a LEFT JOIN model_versions v USING (version_id)
-      WHERE a.alias = 'champion'
-      QUALIFY row_number() OVER (PARTITION BY a.exchange, a.symbol, a.timeframe ORDER BY a.set_at DESC) = 1
-    )
     SELECT f.exchange, f.symbol, f.timeframe, f.version_id, c.model, c.reason, f.issued_at,
            f.origin_ts, f.ts, f.horizon, f.yhat, f.lower, f.upper, f.level
-    FROM forecasts f JOIN champ c USING (exchange, symbol, timeframe, version_id)
+    FROM forecasts f JOIN champions c USING (exchange, symbol, timeframe, version_id)
     QUALIFY f.issued_at = max(f.issued_at) OVER (PARTITION BY f.exchange, f.symbol, f.timeframe)
     ORDER BY f.exchange, f.symbol, f.timeframe, f.horizon, f.level`);
   const out: Record<string, unknown>[] = [];

@@ -35,13 +35,8 @@ await runLoader("markets.json", async (db) => {
     ORDER BY exchange, symbol, timeframe, ts`);
 
   const next = await db.rows(`
-    WITH champ AS (
-      SELECT a.exchange, a.symbol, a.timeframe, a.version_id, a.set_at, v.model
-      FROM current_aliases a LEFT JOIN model_versions v USING (version_id)
-      WHERE a.alias = 'champion'
-      QUALIFY row_number() OVER (PARTITION BY a.exchange, a.symbol, a.timeframe ORDER BY a.set_at DESC) = 1
-    ), latest AS (
-      SELECT f.*, c.model FROM forecasts f JOIN champ c USING (exchange, symbol, timeframe, version_id)
+    WITH latest AS (
+      SELECT f.*, c.model FROM forecasts f JOIN champions c USING (exchange, symbol, timeframe, version_id)
       QUALIFY f.issued_at = max(f.issued_at) OVER (PARTITION BY f.exchange, f.symbol, f.timeframe)
     )
     SELECT exchange, symbol, timeframe, version_id, model, issued_at, origin_ts, ts, horizon,

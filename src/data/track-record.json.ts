@@ -16,7 +16,7 @@
  */
 import type { Warehouse } from "../../warehouse/db.ts";
 import { runLoader, sig } from "./_snapshot.ts";
-import { TIMEFRAMES } from "../../loaders/candles.ts";
+import { TIMEFRAMES } from "../../core/candles.ts";
 
 /** A timeframe's candle length in milliseconds. */
 const STEP_MS: Record<string, number> = TIMEFRAMES;
@@ -72,8 +72,7 @@ async function build(db: Warehouse): Promise<unknown[]> {
     GROUP BY ALL ORDER BY ALL`);
   const versions = await db.rows(`
     SELECT p.exchange, p.symbol, p.timeframe, p.version_id, v.model, v.run_id,
-           (SELECT count(*) FROM current_aliases c
-             WHERE c.version_id = p.version_id AND c.alias = 'champion') > 0 AS champion,
+           p.version_id IN (SELECT version_id FROM champions) AS champion,
            min(p.origin_ts) AS first_origin, max(p.origin_ts) AS last_origin,
            count(DISTINCT p.origin_ts) AS issues,
            count(p.r) AS matured, count(*) - count(p.r) AS pending,

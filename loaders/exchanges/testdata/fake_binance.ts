@@ -9,7 +9,7 @@
  * @module
  */
 
-import { TIMEFRAMES } from "../../candles.ts";
+import { TIMEFRAMES } from "../../../core/candles.ts";
 
 const LIMIT_DEFAULT = 500;
 const LIMIT_MAX = 1000;

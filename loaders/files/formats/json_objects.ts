@@ -12,7 +12,7 @@ import { epochToMs, parseDateTime } from "../_time.ts";
 import { pushCandle, sink } from "../_row.ts";
 import { hintsFromName } from "../filename.ts";
 import { normalizeSymbol } from "../symbols.ts";
-import { isTimeframe, type Timeframe } from "../../candles.ts";
+import { isTimeframe, type Timeframe } from "../../../core/candles.ts";
 import { FileFormatError } from "../errors.ts";
 
 const TIME_KEYS = ["opentime", "time", "timestamp", "ts", "t", "date", "datetime"];

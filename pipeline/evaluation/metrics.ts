@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { normalCdf } from "../../core/stats.ts";
 
 /** Mean absolute error. */
 export function mae(y: readonly number[], yhat: readonly number[]): number {
@@ -97,12 +98,4 @@ export function mean(values: readonly number[]): number {
   let s = 0;
   for (const v of values) s += v;
   return s / values.length;
-}
-
-/** Standard normal CDF (Abramowitz–Stegun 7.1.26, error < 1.5e-7). */
-export function normalCdf(x: number): number {
-  const t = 1 / (1 + 0.3275911 * Math.abs(x) / Math.SQRT2);
-  const y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t +
-        0.254829592) * t * Math.exp(-(x * x) / 2);
-  return x >= 0 ? (1 + y) / 2 : (1 - y) / 2;
 }

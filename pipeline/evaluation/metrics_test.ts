@@ -6,10 +6,10 @@ import {
   directionalAccuracy,
   mae,
   mapePrice,
-  normalCdf,
   quantile,
   rmse,
 } from "./metrics.ts";
+import { normalCdf } from "../../core/stats.ts";
 import { makeFolds, trainIndices } from "./folds.ts";
 import { ewmaVolatility, forwardLogReturns } from "./targets.ts";
 

@@ -40,7 +40,7 @@ import {
   signalColumn,
   type SignalSpec,
 } from "../features/signals.ts";
-import { anova, meanCi, proportionP, spearman, wilson } from "./stats.ts";
+import { anova, meanCi, proportionP, spearman, wilson } from "../../core/stats.ts";
 import { writeRunMetrics } from "../run_metrics.ts";
 
 /** How a signal is read. */

@@ -1,12 +1,26 @@
 /**
- * The statistics a signal is judged with: Wilson intervals for hit rates,
- * Student-t intervals for means, rank correlation with its test, one-way
- * ANOVA across buckets. Pure functions; distributions through the
- * regularized incomplete beta function.
+ * Statistics shared by the pipeline and the site's pages: the normal
+ * distribution, Wilson intervals for hit rates, Student-t intervals for
+ * means, rank correlation with its test, one-way ANOVA across buckets. Pure
+ * functions; distributions through the regularized incomplete beta function.
  *
  * @module
  */
-import { normalCdf } from "../evaluation/metrics.ts";
+
+/**
+ * Standard normal CDF (Abramowitz–Stegun 7.1.26, error < 1.5e-7).
+ *
+ * @example
+ * ```ts
+ * normalCdf(1.959964); // 0.975
+ * ```
+ */
+export function normalCdf(x: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x) / Math.SQRT2);
+  const y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t +
+        0.254829592) * t * Math.exp(-(x * x) / 2);
+  return x >= 0 ? (1 + y) / 2 : (1 - y) / 2;
+}
 
 /** z for a two-sided 95% interval. */
 export const Z95 = 1.959963984540054;

@@ -36,11 +36,11 @@ import { fields, lines } from "../files/_text.ts";
 import { epochToMs, parseDateTime } from "../files/_time.ts";
 import { FileFormatError, MissingOptionError } from "../files/errors.ts";
 import { normalizeSymbol } from "../files/symbols.ts";
-import { firstChar, jsonRef, openLines } from "../files/_json.ts";
+import { firstChar } from "../files/_json.ts";
 import { dailyAvailableAt, DAY_MS, dayOf } from "./available.ts";
 import { NAME_RE, type SignalRow } from "./store.ts";
-import { fearGreedRow, itemsOf } from "./fear_greed.ts";
-import { baseOf, TOKEN_METRICS_NAMES, tokenMetricsRows } from "./token_metrics.ts";
+import { TOKEN_METRICS_NAMES } from "./token_metrics.ts";
+import { parseJsonBody, TM_MARKERS } from "./_json_file.ts";
 
 /** What kind of signal file a text is. */
 export type SignalFileKind =
@@ -74,14 +74,6 @@ export interface ParsedSignalFile {
 const TIME_COLUMNS = ["date", "day", "ts", "timestamp", "time", "datetime"];
 const FG_VALUE_COLUMNS = ["fng_value", "fear_greed_score", "fear_greed_index", "fear_greed", "fng"];
 const FG_CLASS_COLUMNS = ["classification", "value_classification", "fng_classification"];
-const TM_MARKERS = [
-  "trading_signal",
-  "tm_trader_grade",
-  "tm_investor_grade",
-  "ta_grade",
-  "quant_grade",
-  "token_trend",
-];
 /** Columns that describe the row rather than carry a signal value. */
 const LABEL_COLUMNS = new Set([
   "symbol",
@@ -131,64 +123,6 @@ export function parseSignalText(
     if (body !== undefined) return parseJsonBody(body, text, path, options);
   }
   return parseTable(text, path, options);
-}
-
-function parseJsonBody(
-  body: unknown,
-  text: string,
-  path: string,
-  options: SignalFileOptions,
-): ParsedSignalFile {
-  const data = Array.isArray(body) ? body : (typeof body === "object" && body !== null &&
-      Array.isArray((body as { data?: unknown }).data))
-    ? (body as { data: unknown[] }).data
-    : undefined;
-  if (!data) {
-    throw new FileFormatError(
-      `Cannot read ${path} as signals: JSON without a list of rows (expected { data: [...] } or [...])`,
-    );
-  }
-  const depth = Array.isArray(body) ? 2 : 3;
-  const at = openLines(text, depth);
-  const first = data.find((d) => typeof d === "object" && d !== null) as
-    | Record<string, unknown>
-    | undefined;
-  const keys = new Set(Object.keys(first ?? {}).map((k) => k.toLowerCase()));
-  const out: ParsedSignalFile = {
-    path,
-    kind: "fear-greed-json",
-    rows: [],
-    rejects: [],
-    skipped: 0,
-    ignored: [],
-  };
-  if (keys.has("value") && keys.has("timestamp") && !Array.isArray(body)) {
-    itemsOf(body, path);
-    data.forEach((item, i) => {
-      const r = fearGreedRow(item, jsonRef(path, at, i), Infinity, options.source);
-      if ("reason" in r) out.rejects.push(r);
-      else out.rows.push(r);
-    });
-    return out;
-  }
-  if (TM_MARKERS.some((m) => keys.has(m))) {
-    out.kind = "token-metrics-json";
-    const bySymbol = tokenSymbols(data, path, options);
-    data.forEach((item, i) => {
-      const r = tokenMetricsRows(item, jsonRef(path, at, i), {
-        bySymbol,
-        seenAt: Infinity,
-        source: options.source,
-      });
-      out.rows.push(...r.rows);
-      out.rejects.push(...r.rejects);
-    });
-    return out;
-  }
-  throw new FileFormatError(
-    `Cannot read ${path} as signals: its rows (${[...keys].join(", ")}) are neither ` +
-      `Fear & Greed ({ value, timestamp }) nor Token Metrics (DATE, TRADING_SIGNAL, grades)`,
-  );
 }
 
 function parseTable(text: string, path: string, options: SignalFileOptions): ParsedSignalFile {
@@ -384,30 +318,6 @@ function cleanSymbol(raw: string): string {
   const n = normalizeSymbol(s);
   if (!n) throw new Error(`symbol "${s}" is not BASE/QUOTE`);
   return n;
-}
-
-function tokenSymbols(
-  data: unknown[],
-  path: string,
-  options: SignalFileOptions,
-): Map<string, string> {
-  if (options.symbol) return new Map([[baseOf(options.symbol), options.symbol]]);
-  const tokens = new Set<string>();
-  for (const d of data) {
-    if (typeof d !== "object" || d === null) continue;
-    for (const [k, v] of Object.entries(d)) {
-      if (k.toLowerCase() === "token_symbol" && typeof v === "string" && v.trim()) {
-        tokens.add(v.trim().toUpperCase());
-      }
-    }
-  }
-  if (tokens.size === 0) {
-    throw new MissingOptionError(
-      "--symbol",
-      `${path} holds Token Metrics rows without TOKEN_SYMBOL: pass --symbol BASE/QUOTE`,
-    );
-  }
-  return new Map([...tokens].map((t) => [t, `${t}/USD`]));
 }
 
 /** Source names users may give: lower case, not the reserved `sample…`. */

@@ -18,7 +18,7 @@ import { ingestSample, SAMPLE_EXCHANGE, SAMPLE_SYMBOLS } from "../loaders/sample
 import type { Timeframe } from "../core/candles.ts";
 import { InsufficientDataError, trainSeries } from "../pipeline/train.ts";
 import { ingestExchange } from "../loaders/exchanges/mod.ts";
-import { describeFailure } from "../pipeline/forecast.ts";
+import { describeFailure } from "../pipeline/forecast/forecast.ts";
 import { forecast, printLedger, publishIfChanged, runForecast } from "./forecast.ts";
 import { XgbPool } from "../pipeline/models/pool.ts";
 import {

@@ -21,7 +21,7 @@ import { isTimeframe, type Timeframe } from "../core/candles.ts";
 import type { Series } from "../core/series.ts";
 import { FEATURE_SET, featureSetHash } from "./features/core.ts";
 import { specsFromColumns } from "./features/signals.ts";
-import { loadArtifact } from "./registry.ts";
+import { loadArtifact } from "./registry/versions.ts";
 
 /** A series of candles. */
 

@@ -10,7 +10,7 @@ import type { Warehouse } from "../warehouse/db.ts";
 import { type Timeframe, timeframeMs } from "../core/candles.ts";
 import { featureColumns, featureSetHash, featureSetName, loadFeatures } from "./features/core.ts";
 import { signalSpecs } from "./features/signals.ts";
-import { judgeSignal, recordJudgements, type SignalJudgement } from "./signals/judge.ts";
+import { judgeSignal, recordJudgements, type SignalJudgement } from "./research/signals.ts";
 import { makeFolds } from "./evaluation/folds.ts";
 import { ewmaVolatility, forwardLogReturns } from "./evaluation/targets.ts";
 import {
@@ -27,10 +27,10 @@ import {
   leakageSuspect,
   type ModelSummary,
   pairedDm,
-} from "./promotion.ts";
+} from "./registry/promotion.ts";
 import type { Series } from "../core/series.ts";
-import { type ModelArtifact, registerVersion, setAlias } from "./registry.ts";
-import { modelCard } from "./card.ts";
+import { type ModelArtifact, registerVersion, setAlias } from "./registry/versions.ts";
+import { modelCard } from "./registry/card.ts";
 import { XgbPool } from "./models/pool.ts";
 import { regimeRows } from "./evaluation/regimes.ts";
 import {
@@ -38,19 +38,19 @@ import {
   SEED_REFERENCE,
   seedLags,
   seedReferenceWalkForward,
-} from "./evaluation/seed_reference.ts";
+} from "./research/seed_reference.ts";
 import { spanHorizons } from "./evaluation/volatility.ts";
-import { evaluateVolatility, volSummaries } from "./volatility.ts";
+import { evaluateVolatility, volSummaries } from "./research/volatility.ts";
 import {
   BACKTEST_COLUMNS,
   priceBacktestRows,
   recordEvaluationRun,
   summaryOf,
   volBacktestRows,
-} from "./eval_runs.ts";
-import { DEFAULT_XGB_PARAMS, type XgbParams } from "./models/xgboost.ts";
-import { writeRunMetrics } from "./run_metrics.ts";
-import { dataFingerprint } from "./fingerprint.ts";
+} from "./registry/runs.ts";
+import { DEFAULT_XGB_PARAMS, type XgbParams } from "./models/booster.ts";
+import { writeRunMetrics } from "./registry/metrics.ts";
+import { dataFingerprint } from "./registry/fingerprint.ts";
 
 /** Moved to `fingerprint.ts`; re-exported for existing callers. */
 export { dataFingerprint };

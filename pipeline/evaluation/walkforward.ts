@@ -34,7 +34,7 @@
  */
 import type { FeatureFrame } from "../features/core.ts";
 import type { XgbPool } from "../models/pool.ts";
-import type { XgbParams } from "../models/xgboost.ts";
+import type { XgbParams } from "../models/booster.ts";
 import { type Fold, trainIndices } from "./folds.ts";
 import { mean } from "./metrics.ts";
 import {

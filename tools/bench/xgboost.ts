@@ -17,7 +17,7 @@ import { openWarehouse } from "../../warehouse/db.ts";
 import { ingestSample } from "../../loaders/sample/mod.ts";
 import { loadFeatures } from "../../pipeline/features/core.ts";
 import { forwardLogReturns } from "../../pipeline/evaluation/targets.ts";
-import { Booster, DEFAULT_XGB_PARAMS, type XgbParams } from "../../pipeline/models/xgboost.ts";
+import { Booster, DEFAULT_XGB_PARAMS, type XgbParams } from "../../pipeline/models/booster.ts";
 import { XgbPool } from "../../pipeline/models/pool.ts";
 import { rmse } from "../../pipeline/evaluation/metrics.ts";
 import type { BenchResult } from "./mod.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { modelCard } from "./card.ts";
 import { decideChampion, leakageSuspect, type ModelSummary } from "./promotion.ts";
-import type { ModelArtifact } from "./registry.ts";
+import type { ModelArtifact } from "./versions.ts";
 
 const artifact = (model: "naive" | "xgboost"): ModelArtifact => ({
   format: "prevision-model/1",

@@ -13,8 +13,8 @@
  *
  * @module
  */
-import type { Warehouse } from "../warehouse/db.ts";
-import { directionalAccuracy, mean } from "./evaluation/metrics.ts";
+import type { Warehouse } from "../../warehouse/db.ts";
+import { directionalAccuracy, mean } from "../evaluation/metrics.ts";
 
 /** One row of the `forecast_ledger` view, as scoring needs it. */
 export interface LedgerRow {

@@ -1,9 +1,9 @@
-import type { Series } from "../core/series.ts";
+import type { Series } from "../../core/series.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { openWarehouse } from "../warehouse/db.ts";
-import { sha256Hex } from "../core/hash.ts";
-import { artifactBytes, loadArtifact, type ModelArtifact, registerVersion } from "./registry.ts";
+import { openWarehouse } from "../../warehouse/db.ts";
+import { sha256Hex } from "../../core/hash.ts";
+import { artifactBytes, loadArtifact, type ModelArtifact, registerVersion } from "./versions.ts";
 
 const SERIES: Series = { exchange: "sample", symbol: "BTC/USDT", timeframe: "1d" };
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fitOls, harFeatures, harWindows, predictLinear } from "./har.ts";
-import { trailingVolatility } from "./volatility.ts";
+import { trailingVolatility } from "../evaluation/volatility.ts";
 
 /** A deterministic standard normal stream. */
 function normals(seed: number): () => number {

@@ -35,22 +35,22 @@
  *
  * @module
  */
-import type { Timeframe } from "../core/candles.ts";
-import type { FeatureFrame } from "./features/core.ts";
-import type { Fold } from "./evaluation/folds.ts";
-import { trainIndices } from "./evaluation/folds.ts";
-import { fitOls, harFeatures, harWindows, predictLinear } from "./evaluation/har.ts";
-import { mean } from "./evaluation/metrics.ts";
-import type { MetricRow } from "./evaluation/score.ts";
+import type { Timeframe } from "../../core/candles.ts";
+import type { FeatureFrame } from "../features/core.ts";
+import type { Fold } from "../evaluation/folds.ts";
+import { trainIndices } from "../evaluation/folds.ts";
+import { fitOls, harFeatures, harWindows, predictLinear } from "./har.ts";
+import { mean } from "../evaluation/metrics.ts";
+import type { MetricRow } from "../evaluation/score.ts";
 import {
   mseVariance,
   qlike,
   realizedVolatility,
   spanHorizons,
   varianceScale,
-} from "./evaluation/volatility.ts";
-import type { XgbPool } from "./models/pool.ts";
-import type { XgbParams } from "./models/xgboost.ts";
+} from "../evaluation/volatility.ts";
+import type { XgbPool } from "../models/pool.ts";
+import type { XgbParams } from "../models/booster.ts";
 
 /** The volatility models, baseline first. */
 export const VOL_MODELS = ["vol:unconditional", "vol:ewma", "vol:har", "vol:xgboost"] as const;

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Timeframe } from "../../core/candles.ts";
-import { trailingVolatility } from "./volatility.ts";
+import { trailingVolatility } from "../evaluation/volatility.ts";
 
 /** HAR windows (in candles) per timeframe: a candle, a day-ish, a week-ish / month. */
 export function harWindows(tf: Timeframe): [number, number, number] {

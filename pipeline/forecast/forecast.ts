@@ -17,14 +17,14 @@
  *
  * @module
  */
-import type { Warehouse } from "../warehouse/db.ts";
-import { lastClosedOpen, type Timeframe, timeframeMs } from "../core/candles.ts";
-import { featureSetHash, featureSetName, loadFeatures } from "./features/core.ts";
-import { specsFromColumns } from "./features/signals.ts";
-import { ewmaVolatility } from "./evaluation/targets.ts";
-import { calibratedHalfWidths } from "./evaluation/conformal.ts";
-import { loadArtifact } from "./registry.ts";
-import { Booster, type XgbParams } from "./models/xgboost.ts";
+import type { Warehouse } from "../../warehouse/db.ts";
+import { lastClosedOpen, type Timeframe, timeframeMs } from "../../core/candles.ts";
+import { featureSetHash, featureSetName, loadFeatures } from "../features/core.ts";
+import { specsFromColumns } from "../features/signals.ts";
+import { ewmaVolatility } from "../evaluation/targets.ts";
+import { calibratedHalfWidths } from "../evaluation/conformal.ts";
+import { loadArtifact } from "../registry/versions.ts";
+import { Booster, type XgbParams } from "../models/booster.ts";
 
 /** One forecast point. */
 export interface ForecastPoint {

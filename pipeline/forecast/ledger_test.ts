@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { openWarehouse, type Warehouse } from "../warehouse/db.ts";
+import { openWarehouse, type Warehouse } from "../../warehouse/db.ts";
 import { formatLedger, type LedgerRow, loadLedger, scoreLedger } from "./ledger.ts";
 
 const HOUR = 3_600_000;

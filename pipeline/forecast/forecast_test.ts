@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { openWarehouse } from "../warehouse/db.ts";
-import { ingestSample } from "../loaders/sample/mod.ts";
-import { loadFeatures } from "./features/core.ts";
-import { ewmaVolatility } from "./evaluation/targets.ts";
-import { type ModelArtifact, registerVersion, setAlias } from "./registry.ts";
-import { naiveArtifact } from "./testdata/artifact.ts";
+import { openWarehouse } from "../../warehouse/db.ts";
+import { ingestSample } from "../../loaders/sample/mod.ts";
+import { loadFeatures } from "../features/core.ts";
+import { ewmaVolatility } from "../evaluation/targets.ts";
+import { type ModelArtifact, registerVersion, setAlias } from "../registry/versions.ts";
+import { naiveArtifact } from "../testdata/artifact.ts";
 import { describeStale, forecastAll, forecastChampions } from "./forecast.ts";
 
 const NOW = Date.UTC(2025, 5, 1, 12, 30);

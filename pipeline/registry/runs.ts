@@ -7,13 +7,13 @@
  *
  * @module
  */
-import type { ColumnKind, Warehouse } from "../warehouse/db.ts";
-import type { MetricRow } from "./evaluation/score.ts";
-import type { BacktestPoint } from "./evaluation/walkforward.ts";
+import type { ColumnKind, Warehouse } from "../../warehouse/db.ts";
+import type { MetricRow } from "../evaluation/score.ts";
+import type { BacktestPoint } from "../evaluation/walkforward.ts";
 import type { ModelSummary } from "./promotion.ts";
-import type { Series } from "../core/series.ts";
-import type { VolPoint } from "./volatility.ts";
-import { writeRunMetrics } from "./run_metrics.ts";
+import type { Series } from "../../core/series.ts";
+import type { VolPoint } from "../research/volatility.ts";
+import { writeRunMetrics } from "./metrics.ts";
 
 /**
  * The columns of `backtest_predictions`, in table order: run_id, exchange,

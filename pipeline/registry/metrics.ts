@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { Warehouse } from "../warehouse/db.ts";
-import type { MetricRow } from "./evaluation/score.ts";
+import type { Warehouse } from "../../warehouse/db.ts";
+import type { MetricRow } from "../evaluation/score.ts";
 
 /**
  * Appends `rows` for `runId`; a null fold or horizon means "over all", and a

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { makeFolds } from "../evaluation/folds.ts";
-import { judgeSignal, signalKind } from "./judge.ts";
+import { judgeSignal, signalKind } from "./signals.ts";
 
 const HOUR = 3_600_000;
 

@@ -4,12 +4,12 @@
  *
  * @module
  */
-import type { Fold } from "./evaluation/folds.ts";
-import type { MetricRow } from "./evaluation/score.ts";
-import { REGIMES } from "./evaluation/regimes.ts";
+import type { Fold } from "../evaluation/folds.ts";
+import type { MetricRow } from "../evaluation/score.ts";
+import { REGIMES } from "../evaluation/regimes.ts";
 import { LEAKAGE_LIMITS, leakageReason, type ModelSummary, type Verdict } from "./promotion.ts";
-import type { ModelArtifact } from "./registry.ts";
-import type { VolSummary } from "./volatility.ts";
+import type { ModelArtifact } from "./versions.ts";
+import type { VolSummary } from "../research/volatility.ts";
 
 const DESCRIPTIONS: Record<string, string> = {
   naive: "No change: the forecast log return is 0 at every horizon (the price stays where it is).",

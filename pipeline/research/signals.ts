@@ -41,7 +41,7 @@ import {
   type SignalSpec,
 } from "../features/signals.ts";
 import { anova, meanCi, proportionP, spearman, wilson } from "../../core/stats.ts";
-import { writeRunMetrics } from "../run_metrics.ts";
+import { writeRunMetrics } from "../registry/metrics.ts";
 
 /** How a signal is read. */
 export type SignalKind = "directional" | "fear_greed" | "continuous";

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { XgbPool } from "../models/pool.ts";
-import { DEFAULT_XGB_PARAMS } from "../models/xgboost.ts";
-import { makeFolds } from "./folds.ts";
-import { scorePoints } from "./score.ts";
+import { DEFAULT_XGB_PARAMS } from "../models/booster.ts";
+import { makeFolds } from "../evaluation/folds.ts";
+import { scorePoints } from "../evaluation/score.ts";
 import { seedFeatures, seedLags, seedReferenceWalkForward } from "./seed_reference.ts";
-import { ewmaVolatility, forwardLogReturns } from "./targets.ts";
-import { walkForward } from "./walkforward.ts";
+import { ewmaVolatility, forwardLogReturns } from "../evaluation/targets.ts";
+import { walkForward } from "../evaluation/walkforward.ts";
 
 const DAY = 86_400_000;
 

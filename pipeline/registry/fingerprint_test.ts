@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { openWarehouse, tsParam, type Warehouse } from "../warehouse/db.ts";
-import { ingestSample } from "../loaders/sample/mod.ts";
+import { openWarehouse, tsParam, type Warehouse } from "../../warehouse/db.ts";
+import { ingestSample } from "../../loaders/sample/mod.ts";
 import { dataFingerprint } from "./fingerprint.ts";
 
 const NOW = Date.UTC(2025, 5, 1, 12, 30);

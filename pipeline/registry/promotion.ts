@@ -25,8 +25,8 @@
  *
  * @module
  */
-import type { BacktestPoint } from "./evaluation/walkforward.ts";
-import { dieboldMariano } from "./evaluation/metrics.ts";
+import type { BacktestPoint } from "../evaluation/walkforward.ts";
+import { dieboldMariano } from "../evaluation/metrics.ts";
 
 /** Overall walk-forward figures of one model ("h=1" is the first horizon evaluated). */
 export interface ModelSummary {

@@ -19,10 +19,10 @@
  *
  * @module
  */
-import type { Warehouse } from "../warehouse/db.ts";
-import { type Timeframe, timeframeMs } from "../core/candles.ts";
-import { sha256Hex } from "../core/hash.ts";
-import type { SignalSpec } from "./features/signals.ts";
+import type { Warehouse } from "../../warehouse/db.ts";
+import { type Timeframe, timeframeMs } from "../../core/candles.ts";
+import { sha256Hex } from "../../core/hash.ts";
+import type { SignalSpec } from "../features/signals.ts";
 
 /** A series' data window and the fingerprint of every input of its features. */
 export interface DataFingerprint {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { makeFolds } from "./evaluation/folds.ts";
-import { ewmaVolatility } from "./evaluation/targets.ts";
-import { trailingVolatility } from "./evaluation/volatility.ts";
-import { XgbPool } from "./models/pool.ts";
+import { makeFolds } from "../evaluation/folds.ts";
+import { ewmaVolatility } from "../evaluation/targets.ts";
+import { trailingVolatility } from "../evaluation/volatility.ts";
+import { XgbPool } from "../models/pool.ts";
 import {
   evaluateVolatility,
   scoreVolatility,

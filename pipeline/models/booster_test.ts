@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Booster, DEFAULT_XGB_PARAMS, toMatrix } from "./xgboost.ts";
+import { Booster, DEFAULT_XGB_PARAMS, toMatrix } from "./booster.ts";
 import { XgbPool } from "./pool.ts";
 
 function data(n: number, seed = 1) {

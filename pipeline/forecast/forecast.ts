@@ -19,12 +19,12 @@
  */
 import type { Warehouse } from "../../warehouse/db.ts";
 import { lastClosedOpen, type Timeframe, timeframeMs } from "../../core/candles.ts";
-import { featureSetHash, featureSetName, loadFeatures } from "../features/core.ts";
-import { specsFromColumns } from "../features/signals.ts";
+import { seriesLabel } from "../../core/series.ts";
+import { loadFeatures } from "../features/core.ts";
 import { ewmaVolatility } from "../evaluation/targets.ts";
 import { calibratedHalfWidths } from "../evaluation/conformal.ts";
-import { loadArtifact } from "../registry/versions.ts";
-import { Booster, type XgbParams } from "../models/booster.ts";
+import { servableArtifact } from "../registry/mod.ts";
+import { modelOf } from "../models/mod.ts";
 
 /** One forecast point. */
 export interface ForecastPoint {
@@ -155,29 +155,6 @@ export async function forecastChampions(
 }
 
 /**
- * Forecasts every series that has a champion (see {@link forecastChampions})
- * and returns the forecasts. Fails after writing the good ones, naming every
- * champion that could not forecast.
- *
- * @example
- * ```ts
- * const forecasts = await forecastAll(wh, { now: Date.now() });
- * ```
- */
-export async function forecastAll(
-  wh: Warehouse,
-  options: { now?: number } = {},
-): Promise<SeriesForecast[]> {
-  const r = await forecastChampions(wh, options);
-  if (r.failed.length > 0) {
-    throw new Error(
-      `Cannot forecast ${r.failed.length} series: ${r.failed.map(describeFailure).join("; ")}`,
-    );
-  }
-  return r.forecasts;
-}
-
-/**
  * One line naming a failed champion and why.
  *
  * @example
@@ -186,7 +163,7 @@ export async function forecastAll(
  * ```
  */
 export function describeFailure(f: ForecastFailure): string {
-  return `${f.exchange} ${f.symbol} ${f.timeframe} (version ${f.version_id}): ${f.reason}`;
+  return `${seriesLabel(f)} (version ${f.version_id}): ${f.reason}`;
 }
 
 /**
@@ -202,9 +179,9 @@ export function describeStale(f: SeriesForecast): string | undefined {
   if (f.behind <= 0) return undefined;
   const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
   const latest = f.origin_ts + f.behind * timeframeMs(f.timeframe);
-  return `${f.exchange} ${f.symbol} ${f.timeframe}: last stored candle ${
-    iso(f.origin_ts)
-  } is ${f.behind} candle${f.behind === 1 ? "" : "s"} behind the last closed one (${
+  return `${seriesLabel(f)}: last stored candle ${iso(f.origin_ts)} is ${f.behind} candle${
+    f.behind === 1 ? "" : "s"
+  } behind the last closed one (${
     iso(latest)
   }); forecast from it anyway, its targets already closed are marked late in the ledger (ingest newer candles: deno task update or ingest)`;
 }
@@ -223,20 +200,10 @@ export async function forecastVersion(
   v: VersionRef,
   options: { now?: number } = {},
 ): Promise<SeriesForecast> {
-  const a = await loadArtifact(v.artifact_path, v.artifact_sha256);
   const tf = v.timeframe as Timeframe;
-  // The signal columns the model was trained with, rebuilt from its artifact.
-  const signals = specsFromColumns(a.feature_columns);
-  if (
-    a.feature_set !== featureSetName(signals) ||
-    a.feature_set_hash !== await featureSetHash(tf, signals)
-  ) {
-    throw new Error(
-      `Model ${v.version_id} was trained on feature set ${a.feature_set} (${
-        a.feature_set_hash.slice(0, 12)
-      }), which this code no longer computes: retrain with \`deno task train\``,
-    );
-  }
+  // The artifact, checked, and the signal columns it was trained with.
+  const { artifact: a, signals } = await servableArtifact(v, tf);
+  const model = modelOf(a.model);
   const frame = await loadFeatures(
     wh,
     { exchange: v.exchange, symbol: v.symbol, timeframe: tf },
@@ -256,17 +223,7 @@ export async function forecastVersion(
   const origin = frame.ts[last], close = frame.close[last];
   const points: ForecastPoint[] = [];
   for (const hm of a.horizons) {
-    let r = 0;
-    if (a.model === "drift") r = hm.constant ?? 0;
-    if (a.model === "xgboost") {
-      const bytes = Uint8Array.from(atob(hm.booster_base64!), (ch) => ch.charCodeAt(0));
-      const b = await Booster.load(bytes, a.params as XgbParams);
-      try {
-        r = b.predict([frame.x[last]])[0];
-      } finally {
-        b.free();
-      }
-    }
+    const r = await model.predict(hm, frame.x[last], a.params);
     // Quantiles of σ's volatility bin; the pooled ones for artifacts without bins.
     const half = calibratedHalfWidths(hm, sigma, hm.h);
     for (const level of a.levels) {

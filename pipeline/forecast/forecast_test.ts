@@ -6,7 +6,8 @@ import { loadFeatures } from "../features/core.ts";
 import { ewmaVolatility } from "../evaluation/targets.ts";
 import { type ModelArtifact, registerVersion, setAlias } from "../registry/versions.ts";
 import { naiveArtifact } from "../testdata/artifact.ts";
-import { describeStale, forecastAll, forecastChampions } from "./forecast.ts";
+import { describeStale, forecastChampions } from "./forecast.ts";
+import { forecastAll } from "../testdata/forecast.ts";
 
 const NOW = Date.UTC(2025, 5, 1, 12, 30);
 const SERIES = { exchange: "sample", symbol: "BTC/USDT", timeframe: "1d" as const };

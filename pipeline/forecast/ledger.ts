@@ -14,6 +14,7 @@
  * @module
  */
 import type { Warehouse } from "../../warehouse/db.ts";
+import { seriesKey } from "../../core/series.ts";
 import { directionalAccuracy, mean } from "../evaluation/metrics.ts";
 
 /** One row of the `forecast_ledger` view, as scoring needs it. */
@@ -151,9 +152,7 @@ export function scoreLedger(
     });
   }
   return out.sort((a, b) =>
-    `${a.exchange}|${a.symbol}|${a.timeframe}`.localeCompare(
-      `${b.exchange}|${b.symbol}|${b.timeframe}`,
-    ) ||
+    seriesKey(a).localeCompare(seriesKey(b)) ||
     b.lastIssued.localeCompare(a.lastIssued) || a.version_id.localeCompare(b.version_id) ||
     (a.horizon ?? 0) - (b.horizon ?? 0)
   );
@@ -179,7 +178,7 @@ export function formatLedger(
   const shown = new Map<string, number>();
   let hidden = 0;
   for (const s of pooled) {
-    const k = `${s.exchange}|${s.symbol}|${s.timeframe}`;
+    const k = seriesKey(s);
     const i = shown.get(k) ?? 0;
     shown.set(k, i + 1);
     if (i >= per) {

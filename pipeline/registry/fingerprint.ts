@@ -22,6 +22,7 @@
 import type { Warehouse } from "../../warehouse/db.ts";
 import { type Timeframe, timeframeMs } from "../../core/candles.ts";
 import { sha256Hex } from "../../core/hash.ts";
+import { seriesLabel } from "../../core/series.ts";
 import type { SignalSpec } from "../features/signals.ts";
 
 /** A series' data window and the fingerprint of every input of its features. */
@@ -64,7 +65,7 @@ export async function dataFingerprint(
      FROM ohlcv WHERE exchange = $exchange AND symbol = $symbol AND timeframe = $timeframe`,
     key,
   ))!;
-  const lines = [`candles ${s.exchange} ${s.symbol} ${s.timeframe} ${line(own)}`];
+  const lines = [`candles ${seriesLabel(s)} ${line(own)}`];
   const [base, quote] = s.symbol.split("/");
   if (base !== "BTC") {
     const btc = `BTC/${quote}`;

@@ -27,6 +27,7 @@
  */
 import type { BacktestPoint } from "../evaluation/walkforward.ts";
 import { dieboldMariano } from "../evaluation/metrics.ts";
+import type { MetricRow } from "../evaluation/score.ts";
 
 /** Overall walk-forward figures of one model ("h=1" is the first horizon evaluated). */
 export interface ModelSummary {
@@ -236,4 +237,35 @@ export function pairedDm(
     }),
     h,
   );
+}
+
+/**
+ * A model's overall figures from its metric rows (`score.ts` names): over
+ * all folds, averaged over the horizons, and the DM test at the first
+ * horizon `h1`; with `atH1`, also MASE and directional accuracy at `h1`.
+ *
+ * @example
+ * ```ts
+ * const s = summaryOf("xgboost", rows, 1, { atH1: true });
+ * ```
+ */
+export function summaryOf(
+  model: string,
+  rows: readonly MetricRow[],
+  h1: number,
+  options: { atH1?: boolean } = {},
+): ModelSummary {
+  const overall = (m: string, h: number | null = null) =>
+    rows.find((r) => r.fold === null && r.horizon === h && r.metric === m)?.value ?? NaN;
+  const summary: ModelSummary = {
+    model,
+    mase: overall("mase"),
+    dirAcc: overall("dir_acc"),
+    coverage80: overall("coverage_80"),
+    dmP1: overall("dm_p", h1),
+    dmStat1: overall("dm_stat", h1),
+  };
+  if (!options.atH1) return summary;
+  // A leak often shows at the first horizon only, hidden by the average over all of them.
+  return { ...summary, mase1: overall("mase", h1), dirAcc1: overall("dir_acc", h1) };
 }

@@ -1,93 +1,61 @@
 /**
- * Evaluation-only runs: models that are measured on the same folds as the
- * return models but never versioned, promoted or served — the volatility
- * models (`vol:*`) and the seed's setup (`seed-reference`). Each is a
- * `model_runs` row with its `run_metrics` and `backtest_predictions`, written
- * inside the series' transaction.
+ * The one writer of `model_runs`: every evaluated model of a training
+ * (return models, the seed's setup, volatility models, judged signals) is
+ * a run row, written with its `run_metrics` and, when it has them, its
+ * `backtest_predictions`, inside the series' transaction.
  *
  * @module
  */
-import type { ColumnKind, Warehouse } from "../../warehouse/db.ts";
-import type { MetricRow } from "../evaluation/score.ts";
-import type { BacktestPoint } from "../evaluation/walkforward.ts";
-import type { ModelSummary } from "./promotion.ts";
+import type { Warehouse } from "../../warehouse/db.ts";
 import type { Series } from "../../core/series.ts";
-import type { VolPoint } from "../research/volatility.ts";
+import type { MetricRow } from "../evaluation/score.ts";
 import { writeRunMetrics } from "./metrics.ts";
-
-/**
- * The columns of `backtest_predictions`, in table order: run_id, exchange,
- * symbol, timeframe, fold, origin_ts, target_ts, horizon, origin_close, y,
- * yhat, lower, upper, level.
- */
-export const BACKTEST_COLUMNS: readonly ColumnKind[] = [
-  "varchar",
-  "varchar",
-  "varchar",
-  "varchar",
-  "integer",
-  "timestamp",
-  "timestamp",
-  "integer",
-  "double",
-  "double",
-  "double",
-  "double",
-  "double",
-  "double",
-];
-
-/** One `backtest_predictions` row (without run_id and series). */
-export interface BacktestRow {
-  fold: number;
-  origin_ts: number;
-  target_ts: number;
-  horizon: number;
-  origin_close: number;
-  y: number;
-  yhat: number;
-  lower: number | null;
-  upper: number | null;
-  level: number | null;
-}
-
-/** An evaluation-only run to record. */
-export interface EvaluationRun {
-  model: string;
-  params: unknown;
-  horizons: readonly number[];
-  rows: readonly MetricRow[];
-  backtest: readonly BacktestRow[];
-  /** The feature set it read, when it read one. */
-  featureSet?: { name: string; hash: string };
-}
+import { type BacktestRow, writeBacktest } from "./backtests.ts";
 
 /** What every run of a training shares. */
 export interface RunMeta {
   seed: number;
+  /** The data's window (epoch ms) and fingerprint. */
   data: { start: number; end: number; hash: string };
+  /** The code version (see `codeVersion`). */
   code: string;
   /** Epoch ms when the training started. */
   started: number;
   durationMs: number;
 }
 
+/** One run to record. */
+export interface RunRecord {
+  /** The `model_runs.model`: a kind, `seed-reference`, `vol:*` or `signal:<source>:<name>`. */
+  model: string;
+  params: unknown;
+  horizons: readonly number[];
+  /** The feature set it read (name, and its hash when known), when it read one. */
+  featureSet?: { name: string; hash: string | null };
+  /** Its metric rows, written to `run_metrics`. */
+  metrics: readonly MetricRow[];
+  /** Its backtest rows, written to `backtest_predictions`. */
+  backtest?: readonly BacktestRow[];
+  /** The seed recorded, when not the training's (signals record 0). */
+  seed?: number;
+}
+
 /**
- * Writes one evaluation run; returns its run_id. Call inside a transaction.
+ * Writes one run with its metrics and backtest rows; returns its run_id.
+ * Call inside the series' transaction.
  *
  * @example
  * ```ts
- * await wh.transaction(() => recordEvaluationRun(wh, series, run, meta));
+ * const runId = await wh.transaction(() => recordRun(wh, series, run, meta));
  * ```
  */
-export async function recordEvaluationRun(
+export async function recordRun(
   wh: Warehouse,
   series: Series,
-  run: EvaluationRun,
+  run: RunRecord,
   meta: RunMeta,
 ): Promise<string> {
   const run_id = `run-${crypto.randomUUID()}`;
-  const iso = (ms: number) => new Date(ms).toISOString().replace("Z", "");
   await wh.run(
     `INSERT INTO model_runs (run_id, model, exchange, symbol, timeframe, seed, params,
        feature_set, feature_set_hash, horizons, data_start, data_end, data_fingerprint,
@@ -100,7 +68,7 @@ export async function recordEvaluationRun(
       series.exchange,
       series.symbol,
       series.timeframe,
-      meta.seed,
+      run.seed ?? meta.seed,
       JSON.stringify(run.params),
       run.featureSet?.name ?? null,
       run.featureSet?.hash ?? null,
@@ -113,93 +81,12 @@ export async function recordEvaluationRun(
       meta.durationMs,
     ],
   );
-  await writeRunMetrics(wh, run_id, run.rows);
-  const num = (v: number | null) => (v === null || !Number.isFinite(v) ? null : v);
-  await wh.append(
-    "backtest_predictions",
-    BACKTEST_COLUMNS,
-    run.backtest.map((b) => [
-      run_id,
-      series.exchange,
-      series.symbol,
-      series.timeframe,
-      b.fold,
-      b.origin_ts,
-      b.target_ts,
-      b.horizon,
-      b.origin_close,
-      num(b.y),
-      b.yhat,
-      num(b.lower),
-      num(b.upper),
-      num(b.level),
-    ]),
-  );
+  await writeRunMetrics(wh, run_id, run.metrics);
+  if (run.backtest) await writeBacktest(wh, run_id, series, run.backtest);
   return run_id;
 }
 
-/**
- * Backtest rows of a return model's points as prices (as `train.ts` writes
- * them): y, yhat and the 80% interval rebuilt from the origin's close.
- */
-export function priceBacktestRows(
-  points: readonly BacktestPoint[],
-  frame: { ts: readonly number[]; close: readonly number[] },
-  step: number,
-): BacktestRow[] {
-  return points.map((p) => {
-    const c = frame.close[p.origin];
-    return {
-      fold: p.fold,
-      origin_ts: frame.ts[p.origin],
-      target_ts: frame.ts[p.origin] + p.h * step,
-      horizon: p.h,
-      origin_close: c,
-      y: c * Math.exp(p.y),
-      yhat: c * Math.exp(p.yhat),
-      lower: c * Math.exp(p.yhat - p.half[0.8]),
-      upper: c * Math.exp(p.yhat + p.half[0.8]),
-      level: 0.8,
-    };
-  });
-}
-
-/**
- * Backtest rows of a volatility model: y = realized volatility of the next
- * h candles, yhat = the calibrated forecast; no interval.
- */
-export function volBacktestRows(
-  points: readonly VolPoint[],
-  frame: { ts: readonly number[]; close: readonly number[] },
-  step: number,
-): BacktestRow[] {
-  return points.map((p) => ({
-    fold: p.fold,
-    origin_ts: frame.ts[p.origin],
-    target_ts: frame.ts[p.origin] + p.h * step,
-    horizon: p.h,
-    origin_close: frame.close[p.origin],
-    y: p.y,
-    yhat: p.yhat,
-    lower: null,
-    upper: null,
-    level: null,
-  }));
-}
-
-/**
- * A return model's overall figures from its metric rows (`score.ts` names),
- * for promotion and cards.
- */
-export function summaryOf(model: string, rows: readonly MetricRow[], h1: number): ModelSummary {
-  const overall = (m: string, h: number | null = null) =>
-    rows.find((r) => r.fold === null && r.horizon === h && r.metric === m)?.value ?? NaN;
-  return {
-    model,
-    mase: overall("mase"),
-    dirAcc: overall("dir_acc"),
-    coverage80: overall("coverage_80"),
-    dmP1: overall("dm_p", h1),
-    dmStat1: overall("dm_stat", h1),
-  };
+/** A TIMESTAMP parameter: the ISO time without its zone (UTC). */
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace("Z", "");
 }

@@ -17,7 +17,8 @@ import { join } from "node:path";
 import type { Warehouse } from "../../warehouse/db.ts";
 import type { Series } from "../../core/series.ts";
 import { sha256Hex } from "../../core/hash.ts";
-import type { HorizonModel, ModelKind } from "../evaluation/walkforward.ts";
+import type { HorizonModel } from "../evaluation/walkforward.ts";
+import type { ModelKind } from "../models/mod.ts";
 
 /**
  * What `model.json` holds: everything serving needs, nothing global, no

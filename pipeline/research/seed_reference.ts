@@ -20,7 +20,12 @@ import type { XgbParams } from "../models/booster.ts";
 import { trainIndices } from "../evaluation/folds.ts";
 import { mean, quantile } from "../evaluation/metrics.ts";
 import { spanHorizons } from "../evaluation/volatility.ts";
-import { type BacktestPoint, type EvalSetup, halfWidths, LEVELS } from "../evaluation/walkforward.ts";
+import {
+  type BacktestPoint,
+  type EvalSetup,
+  halfWidths,
+  LEVELS,
+} from "../evaluation/walkforward.ts";
 
 /** The `model_runs.model` of the reference row. */
 export const SEED_REFERENCE = "seed-reference";

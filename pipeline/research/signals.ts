@@ -41,7 +41,7 @@ import {
   type SignalSpec,
 } from "../features/signals.ts";
 import { anova, meanCi, proportionP, spearman, wilson } from "../../core/stats.ts";
-import { writeRunMetrics } from "../registry/metrics.ts";
+import { recordRun, type RunMeta } from "../registry/mod.ts";
 
 /** How a signal is read. */
 export type SignalKind = "directional" | "fear_greed" | "continuous";
@@ -230,18 +230,16 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** What a signal run records about the data and code (as the models' runs do). */
-export interface RunMeta {
-  started: number;
-  data: { start: number; end: number; fingerprint: string };
-  code: string;
-  durationMs: number;
-}
-
 /**
- * Writes each judgement as a `model_runs` row (`model` = `signal:<source>:<name>`,
- * `feature_set` = `signals-v2`, horizons [1]) with its `run_metrics`. Call
- * inside the series' transaction. Returns the run ids.
+ * Writes each judgement as a run (`model` = `signal:<source>:<name>`, seed 0,
+ * `feature_set` = `signals-v2` without a hash, horizons [1]) with its metric
+ * rows, through the registry. Call inside the series' transaction. Returns
+ * the run ids.
+ *
+ * @example
+ * ```ts
+ * await wh.transaction(() => recordJudgements(wh, series, judgements, meta));
+ * ```
  */
 export async function recordJudgements(
   wh: Warehouse,
@@ -250,23 +248,12 @@ export async function recordJudgements(
   meta: RunMeta,
 ): Promise<string[]> {
   const ids: string[] = [];
-  const iso = (ms: number) => new Date(ms).toISOString().replace("Z", "");
   for (const j of judgements) {
-    const run_id = `run-${crypto.randomUUID()}`;
-    ids.push(run_id);
-    await wh.run(
-      `INSERT INTO model_runs (run_id, model, exchange, symbol, timeframe, seed, params,
-         feature_set, feature_set_hash, horizons, data_start, data_end, data_fingerprint,
-         code_version, started_at, finished_at, duration_ms, status)
-       VALUES (?, ?, ?, ?, ?, 0, ?::JSON, ?, NULL, [1], ?::TIMESTAMP, ?::TIMESTAMP, ?, ?,
-               ?::TIMESTAMP, now()::TIMESTAMP, ?, 'ok')`,
-      [
-        run_id,
-        j.model,
-        series.exchange,
-        series.symbol,
-        series.timeframe,
-        JSON.stringify({
+    ids.push(
+      await recordRun(wh, series, {
+        model: j.model,
+        seed: 0,
+        params: {
           source: j.spec.source,
           name: j.spec.name,
           column: signalColumn(j.spec),
@@ -280,17 +267,12 @@ export async function recordJudgements(
             : j.kind === "directional"
             ? "short -1, flat 0, long 1"
             : "low/high around the median before each test block",
-        }),
-        SIGNAL_FEATURES,
-        iso(meta.data.start),
-        iso(meta.data.end),
-        meta.data.fingerprint,
-        meta.code,
-        iso(meta.started),
-        meta.durationMs,
-      ],
+        },
+        featureSet: { name: SIGNAL_FEATURES, hash: null },
+        horizons: [1],
+        metrics: j.rows,
+      }, meta),
     );
-    await writeRunMetrics(wh, run_id, j.rows);
   }
   return ids;
 }

@@ -4,7 +4,7 @@ import { openWarehouse, tsParam } from "../../warehouse/db.ts";
 import { ingestSample } from "../../loaders/sample/mod.ts";
 import { ingestSampleSignal, SAMPLE_SIGNAL_SOURCE } from "../../loaders/signals/sample.ts";
 import { trainSeries } from "../train.ts";
-import { forecastAll } from "../forecast/forecast.ts";
+import { forecastAll } from "../testdata/forecast.ts";
 import { loadArtifact } from "../registry/versions.ts";
 import { featureSetName } from "../features/core.ts";
 

@@ -8,7 +8,7 @@
  * - `vol:ewma` — RiskMetrics: the causal EWMA σ of one-candle returns (λ per
  *   timeframe, as for the intervals) × √h.
  * - `vol:har` — HAR: OLS of the target on trailing volatility over 1/5/22
- *   days (1/24/168 hours), see `evaluation/har.ts`.
+ *   days (1/24/168 hours), see `har.ts`.
  * - `vol:xgboost` — XGBoost on the `core` features predicting the target
  *   (depth 3, 20 rounds at eta 0.3); on three horizons only (the first,
  *   middle and last: `spanHorizons`) to keep training time small — its
@@ -29,7 +29,7 @@
  * `qlike_raw` (before), `mse_var` (MSE of the variance), `rmse_vol`,
  * `qlike_vs_ewma`, `mse_var_vs_ewma` and `qlike_vs_unconditional` (ratios
  * to those models on the same origins; below 1 is better), and `var_scale`
- * (per fold and horizon only; its mean when pooled). `train.ts` stores the
+ * (per fold and horizon only; its mean when pooled). the registry stores the
  * backtest rows (y = realized volatility, yhat = forecast, no interval) at
  * the first, middle and last horizons only; all horizons are scored.
  *

@@ -4,7 +4,9 @@
  * the same folds (with the research rows beside them); decide picks the
  * champion, defending the one in place; register records runs, metrics,
  * backtests, versioned artifacts with their cards and the aliases, in one
- * transaction. The steps live in `training/`.
+ * transaction. The steps live in `training/`; research rows (the seed's
+ * setup, volatility models, judged signals) are measured and recorded with
+ * them.
  *
  * @module
  */
@@ -13,11 +15,14 @@ import type { Timeframe } from "../core/candles.ts";
 import type { Series } from "../core/series.ts";
 import type { ModelSummary } from "./registry/mod.ts";
 import type { SignalJudgement } from "./research/mod.ts";
-import { type EvaluateOptions, evaluateSeries } from "./training/evaluate.ts";
-import { decideSeries } from "./training/decide.ts";
-import { registerSeries } from "./training/register.ts";
+import {
+  decideSeries,
+  type EvaluateOptions,
+  evaluateSeries,
+  registerSeries,
+} from "./training/mod.ts";
 
-export { defaultHorizons, ewmaLambda, InsufficientDataError } from "./training/evaluate.ts";
+export { defaultHorizons, ewmaLambda, InsufficientDataError } from "./training/mod.ts";
 
 /** Options for {@link trainSeries}. */
 export interface TrainOptions extends EvaluateOptions {

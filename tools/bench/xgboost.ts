@@ -16,10 +16,8 @@ import { join } from "node:path";
 import { openWarehouse } from "../../warehouse/db.ts";
 import { ingestSample } from "../../loaders/sample/mod.ts";
 import { loadFeatures } from "../../pipeline/features/mod.ts";
-import { forwardLogReturns } from "../../pipeline/evaluation/mod.ts";
-import { Booster, DEFAULT_XGB_PARAMS, type XgbParams } from "../../pipeline/models/mod.ts";
-import { XgbPool } from "../../pipeline/models/mod.ts";
-import { rmse } from "../../pipeline/evaluation/mod.ts";
+import { forwardLogReturns, rmse } from "../../pipeline/evaluation/mod.ts";
+import { Booster, DEFAULT_XGB_PARAMS, type XgbParams, XgbPool } from "../../pipeline/models/mod.ts";
 import type { BenchResult } from "./mod.ts";
 
 const PYTHON = "/usr/bin/python3";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { openWarehouse } from "../warehouse/db.ts";
 import { publishSnapshot } from "../warehouse/snapshot.ts";
 import { ingestSample } from "../loaders/sample/mod.ts";
-import { forecastAll } from "../pipeline/forecast.ts";
+import { forecastAll } from "../pipeline/testdata/forecast.ts";
 import { createApp } from "./app.ts";
 import { KeyRing } from "./keys.ts";
 import { LiveView } from "./serving.ts";

@@ -30,8 +30,10 @@ import {
   describeStale,
   forecastChampions,
   type ForecastReport,
-} from "../pipeline/forecast.ts";
-import { formatLedger, loadLedger, scoreLedger } from "../pipeline/ledger.ts";
+  formatLedger,
+  loadLedger,
+  scoreLedger,
+} from "../pipeline/forecast/mod.ts";
 
 /**
  * The `forecast` task; returns the exit code (1 when a series could not forecast).

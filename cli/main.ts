@@ -18,9 +18,9 @@ import { ingestSample, SAMPLE_EXCHANGE, SAMPLE_SYMBOLS } from "../loaders/sample
 import type { Timeframe } from "../core/candles.ts";
 import { InsufficientDataError, trainSeries } from "../pipeline/train.ts";
 import { ingestExchange } from "../loaders/exchanges/mod.ts";
-import { describeFailure } from "../pipeline/forecast.ts";
+import { describeFailure } from "../pipeline/forecast/mod.ts";
 import { forecast, printLedger, publishIfChanged, runForecast } from "./forecast.ts";
-import { XgbPool } from "../pipeline/models/pool.ts";
+import { XgbPool } from "../pipeline/models/mod.ts";
 import {
   createKey,
   exportKeys,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { openWarehouse } from "../warehouse/db.ts";
 import { ingestSample } from "../loaders/sample/mod.ts";
-import { registerVersion, setAlias } from "../pipeline/registry.ts";
+import { registerVersion, setAlias } from "../pipeline/registry/mod.ts";
 import { naiveArtifact } from "../pipeline/testdata/artifact.ts";
 import { cli } from "./testdata/run.ts";
 

@@ -4,7 +4,7 @@ import { openWarehouse } from "../warehouse/db.ts";
 import { ingestSample } from "../loaders/sample/mod.ts";
 import { sha256Hex } from "../core/hash.ts";
 import { trainSeries } from "./train.ts";
-import { forecastAll } from "./forecast.ts";
+import { forecastAll } from "./testdata/forecast.ts";
 import { XgbPool } from "./models/pool.ts";
 
 const NOW = Date.UTC(2025, 5, 1, 12, 30);

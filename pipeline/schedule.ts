@@ -18,12 +18,9 @@
  */
 import type { Warehouse } from "../warehouse/db.ts";
 import { isTimeframe, type Timeframe } from "../core/candles.ts";
-import type { Series } from "../core/series.ts";
-import { FEATURE_SET, featureSetHash } from "./features/core.ts";
-import { specsFromColumns } from "./features/signals.ts";
-import { loadArtifact } from "./registry.ts";
-
-/** A series of candles. */
+import { type Series, seriesKey } from "../core/series.ts";
+import { FEATURE_SET } from "./features/core.ts";
+import { readServable } from "./registry/mod.ts";
 
 /** Hours a champion serves before new candles make it due, per timeframe. */
 export const RETRAIN_AFTER_HOURS: Record<Timeframe, number> = {
@@ -142,8 +139,8 @@ export function dueReason(
 }
 
 /**
- * Checks a champion's artifact as `forecast` will (see {@link loadArtifact}),
- * and the hash this code computes for its feature set (its own signal columns).
+ * Checks a champion's artifact as `forecast` will (see `readServable`), and
+ * the hash this code computes for its feature set (its own signal columns).
  */
 async function championHealth(
   tf: Timeframe,
@@ -151,8 +148,7 @@ async function championHealth(
   sha256: string,
 ): Promise<{ artifactProblem?: string; currentFeatureSetHash?: string }> {
   try {
-    const a = await loadArtifact(path, sha256);
-    return { currentFeatureSetHash: await featureSetHash(tf, specsFromColumns(a.feature_columns)) };
+    return { currentFeatureSetHash: (await readServable(path, sha256, tf)).featureSetHash };
   } catch (err) {
     return { artifactProblem: err instanceof Error ? err.message : String(err) };
   }
@@ -183,7 +179,7 @@ export function parseShard(text: string): Shard {
 
 /** True when `s` belongs to `shard`: a stable hash of the series, the same on every machine. */
 export function inShard(s: Series, shard: Shard): boolean {
-  return fnv1a(`${s.exchange}|${s.symbol}|${s.timeframe}`) % shard.count === shard.index - 1;
+  return fnv1a(seriesKey(s)) % shard.count === shard.index - 1;
 }
 
 function sameSeries(a: Series, b: Series): boolean {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { openWarehouse, type Warehouse } from "../warehouse/db.ts";
 import { ingestSample } from "../loaders/sample/mod.ts";
 import { trainSeries } from "./train.ts";
-import { forecastAll } from "./forecast.ts";
+import { forecastAll } from "./testdata/forecast.ts";
 import { XgbPool } from "./models/pool.ts";
 
 const NOW = Date.UTC(2025, 5, 1, 12, 30);

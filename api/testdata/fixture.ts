@@ -10,8 +10,8 @@ import { openWarehouse } from "../../warehouse/db.ts";
 import { publishSnapshot, snapshotRoot } from "../../warehouse/snapshot.ts";
 import { ingestSample } from "../../loaders/sample/mod.ts";
 import { trainSeries } from "../../pipeline/train.ts";
-import { forecastAll } from "../../pipeline/forecast.ts";
-import { XgbPool } from "../../pipeline/models/pool.ts";
+import { forecastAll } from "../../pipeline/testdata/forecast.ts";
+import { XgbPool } from "../../pipeline/models/mod.ts";
 import { createKey, exportKeys, keysFile } from "../../warehouse/keys.ts";
 import { ingestSampleSignal, ingestSignals } from "../../loaders/signals/mod.ts";
 

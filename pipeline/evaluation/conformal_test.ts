@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { XgbPool } from "../models/pool.ts";
-import { DEFAULT_XGB_PARAMS } from "../models/xgboost.ts";
+import { DEFAULT_XGB_PARAMS } from "../models/booster.ts";
 import { binOf, calibratedHalfWidths, fitCalibration, halfWidths, MIN_BIN } from "./conformal.ts";
 import { makeFolds } from "./folds.ts";
 import { regimeRows } from "./regimes.ts";

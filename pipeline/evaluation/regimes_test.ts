@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { XgbPool } from "../models/pool.ts";
-import { DEFAULT_XGB_PARAMS } from "../models/xgboost.ts";
+import { DEFAULT_XGB_PARAMS } from "../models/booster.ts";
 import { makeFolds } from "./folds.ts";
 import { regimeOf, regimeRows, tercileThresholds } from "./regimes.ts";
 import { forwardLogReturns } from "./targets.ts";

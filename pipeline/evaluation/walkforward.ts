@@ -33,10 +33,8 @@
  * @module
  */
 import type { FeatureFrame } from "../features/core.ts";
-import type { XgbPool } from "../models/pool.ts";
-import type { XgbParams } from "../models/xgboost.ts";
+import { type ModelKind, MODELS, type XgbParams, type XgbPool } from "../models/mod.ts";
 import { type Fold, trainIndices } from "./folds.ts";
-import { mean } from "./metrics.ts";
 import {
   calibratedHalfWidths,
   type Calibration,
@@ -54,9 +52,6 @@ export { halfWidths, LEVELS };
  * has that many in its latest fold (Binance BTC 2017–2026: 298 at h = 1).
  */
 export const MIN_SERVING_SCORES = 200;
-
-/** The model kinds the walk-forward knows. */
-export type ModelKind = "naive" | "drift" | "xgboost";
 
 /** What one model needs to be evaluated. */
 export interface EvalSetup {
@@ -176,24 +171,15 @@ async function evaluateFold(
   const calibStartTs = frame.ts[train[Math.floor(train.length * 0.8)]];
   const fit = train.filter((i) => frame.ts[i] + h * step < calibStartTs);
   const calib = train.filter((i) => frame.ts[i] >= calibStartTs);
-  let calibPreds: number[], testPreds: number[];
-  if (kind === "naive") {
-    calibPreds = calib.map(() => 0);
-    testPreds = test.map(() => 0);
-  } else if (kind === "drift") {
-    const constant = mean(fit.map((i) => y[i]));
-    calibPreds = calib.map(() => constant);
-    testPreds = test.map(() => constant);
-  } else {
-    const r = await setup.pool.fit({
-      x: rows(setup, fit),
-      y: fit.map((i) => y[i]),
-      params: setup.params,
-      predict: [rows(setup, calib), rows(setup, test)],
-      save: false,
-    });
-    [calibPreds, testPreds] = r.preds;
-  }
+  const r = await MODELS[kind].fit({
+    x: rows(setup, fit),
+    y: fit.map((i) => y[i]),
+    predict: [rows(setup, calib), rows(setup, test)],
+    save: false,
+    pool: setup.pool,
+    params: setup.params,
+  });
+  const [calibPreds, testPreds] = r.preds;
   const calibration = fitCalibration(
     calib.map((i, j) => score(y[i], calibPreds[j], setup.sigma[i], h)),
     calib.map((i) => setup.sigma[i]),
@@ -212,18 +198,14 @@ async function fitServing(
   const { ts } = setup.frame;
   const y = setup.targets.get(h)!;
   enoughOrigins(all, h);
-  let constant: number | undefined, booster: Uint8Array | undefined;
-  if (kind === "drift") constant = mean(all.map((i) => y[i]));
-  if (kind === "xgboost") {
-    const r = await setup.pool.fit({
-      x: rows(setup, all),
-      y: all.map((i) => y[i]),
-      params: setup.params,
-      predict: [],
-      save: true,
-    });
-    booster = r.bytes;
-  }
+  const { constant, booster } = await MODELS[kind].fit({
+    x: rows(setup, all),
+    y: all.map((i) => y[i]),
+    predict: [],
+    save: true,
+    pool: setup.pool,
+    params: setup.params,
+  });
   return {
     h,
     constant,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { XgbPool } from "../models/pool.ts";
-import { DEFAULT_XGB_PARAMS } from "../models/xgboost.ts";
+import { DEFAULT_XGB_PARAMS } from "../models/booster.ts";
 import { fitCalibration } from "./conformal.ts";
 import { makeFolds } from "./folds.ts";
 import { mean } from "./metrics.ts";

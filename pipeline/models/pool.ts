@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Matrix, type Rows, toMatrix, type XgbParams } from "./xgboost.ts";
+import { type Matrix, type Rows, toMatrix, type XgbParams } from "./booster.ts";
 
 /** One training job: fit on (x, y), then predict each matrix in `predict`. */
 export interface FitJob {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Booster } from "./xgboost.ts";
+import { Booster } from "./booster.ts";
 import type { FitResult, PackedFitJob } from "./pool.ts";
 
 type WorkerScope = {

@@ -6,7 +6,7 @@
  */
 import { featureColumns, featureSetHash, featureSetName } from "../features/core.ts";
 import { LEVELS } from "../evaluation/conformal.ts";
-import type { ModelArtifact } from "../registry.ts";
+import type { ModelArtifact } from "../registry/versions.ts";
 
 /** A naive artifact with the given horizon models, for `series` (BTC/USDT 1d on `sample` by default). */
 export async function naiveArtifact(

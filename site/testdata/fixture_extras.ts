@@ -40,7 +40,7 @@ export async function insertApiRequests(wh: Warehouse, created: number): Promise
 /**
  * Deterministic signals: a daily market-wide Fear & Greed index (0–100) and a per-symbol
  * Token Metrics trading signal (1 / 0 / −1), each available the day after its date, plus a judged
- * run of each against BTC/USDT 1d with run_metrics named as pipeline/signals/judge.ts names them.
+ * run of each against BTC/USDT 1d with run_metrics named as pipeline/research/signals.ts names them.
  */
 export async function insertSignals(wh: Warehouse, created: number, end: number): Promise<void> {
   const rand = prng(99);

@@ -11,8 +11,8 @@ import { REAL_DATA, realFile } from "./mod.ts";
 import { openWarehouse } from "../../warehouse/db.ts";
 import { ingestSignals, readSignalFile } from "../../loaders/signals/mod.ts";
 import { ingestFiles } from "../../loaders/files/mod.ts";
-import { loadFeatures } from "../../pipeline/features/core.ts";
-import { signalSpecs } from "../../pipeline/features/signals.ts";
+import { loadFeatures } from "../../pipeline/features/mod.ts";
+import { signalSpecs } from "../../pipeline/features/mod.ts";
 import { trainSeries } from "../../pipeline/train.ts";
 
 const NOW = Date.UTC(2026, 10, 1);

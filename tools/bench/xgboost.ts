@@ -15,11 +15,9 @@
 import { join } from "node:path";
 import { openWarehouse } from "../../warehouse/db.ts";
 import { ingestSample } from "../../loaders/sample/mod.ts";
-import { loadFeatures } from "../../pipeline/features/core.ts";
-import { forwardLogReturns } from "../../pipeline/evaluation/targets.ts";
-import { Booster, DEFAULT_XGB_PARAMS, type XgbParams } from "../../pipeline/models/xgboost.ts";
-import { XgbPool } from "../../pipeline/models/pool.ts";
-import { rmse } from "../../pipeline/evaluation/metrics.ts";
+import { loadFeatures } from "../../pipeline/features/mod.ts";
+import { forwardLogReturns, rmse } from "../../pipeline/evaluation/mod.ts";
+import { Booster, DEFAULT_XGB_PARAMS, type XgbParams, XgbPool } from "../../pipeline/models/mod.ts";
 import type { BenchResult } from "./mod.ts";
 
 const PYTHON = "/usr/bin/python3";

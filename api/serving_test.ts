@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openWarehouse } from "../warehouse/db.ts";
-import { publishSnapshot } from "../warehouse/snapshot.ts";
+import { publishSnapshot } from "../warehouse/publish.ts";
 import { ingestSample } from "../loaders/sample/mod.ts";
 import { forecastAll } from "../pipeline/testdata/forecast.ts";
 import { createApp } from "./app.ts";

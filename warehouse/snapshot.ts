@@ -40,125 +40,14 @@ export interface SnapshotManifest {
   created_at: string;
   schema_version: number;
   tables: Record<string, number>;
-  /** The warehouse's {@link contentMark} when published (absent in older snapshots). */
+  /** The warehouse's content mark when published (`contentMark` in publish.ts; absent in older snapshots). */
   mark?: string;
-}
-
-/**
- * A mark of what readers would see change: rows loaded by ingests, model
- * versions, alias changes and forecasts. A warehouse whose mark differs from
- * the current snapshot's has something to publish (a publish that failed
- * included).
- *
- * @example
- * ```ts
- * const before = await contentMark(wh);
- * // … ingest, train, forecast …
- * const changed = (await contentMark(wh)) !== before;
- * ```
- */
-export async function contentMark(wh: Warehouse): Promise<string> {
-  const r = await wh.one<Record<string, unknown>>(
-    `SELECT (SELECT coalesce(sum(rows_loaded), 0) FROM ingest_runs) AS loaded,
-            (SELECT count(*) FROM model_versions) AS versions,
-            (SELECT count(*) FROM model_aliases) AS aliases,
-            (SELECT count(*) FILTER (WHERE unset_at IS NOT NULL) FROM model_aliases) AS unset,
-            (SELECT count(*) FROM forecasts) AS forecasts`,
-  );
-  return JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? String(v) : v));
-}
-
-/** The mark recorded in the current snapshot's manifest, if any. */
-export async function currentSnapshotMark(root: string): Promise<string | undefined> {
-  const id = await currentSnapshotId(root);
-  if (!id) return undefined;
-  try {
-    const m = JSON.parse(await Deno.readTextFile(join(root, id, "manifest.json")));
-    return typeof m.mark === "string" ? m.mark : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The snapshot root for a warehouse file: `PREVISION_SNAPSHOTS` or `<dir>/snapshots`. */
 export function snapshotRoot(dbPath: string): string {
   return Deno.env.get("PREVISION_SNAPSHOTS") ??
     join(dirname(resolve(dbPath)), "snapshots");
-}
-
-/**
- * Writes a new snapshot of `wh` and makes it current. Returns its manifest.
- *
- * @example
- * ```ts
- * const m = await publishSnapshot(wh);
- * console.log(`published ${m.id}`);
- * ```
- */
-export async function publishSnapshot(
-  wh: Warehouse,
-  root = snapshotRoot(wh.path),
-): Promise<SnapshotManifest> {
-  const now = new Date();
-  const id = now.toISOString().replace(/[-:.]/g, "").replace("T", "-") +
-    "-" + crypto.randomUUID().slice(0, 8);
-  const dir = join(root, id);
-  const tmp = join(root, `.tmp-${id}`);
-  await Deno.mkdir(tmp, { recursive: true });
-  const tables: Record<string, number> = {};
-  const q = (p: string) => p.replaceAll("'", "''");
-  try {
-    // Partition values cannot hold "/", so symbols are keyed as BASE-QUOTE.
-    await wh.run(
-      `COPY (SELECT *, replace(symbol, '/', '-') AS symbol_key FROM ohlcv)
-       TO '${q(join(tmp, "ohlcv"))}'
-       (FORMAT parquet, PARTITION_BY (exchange, symbol_key, timeframe), OVERWRITE_OR_IGNORE)`,
-    );
-    tables.ohlcv = Number(
-      (await wh.one<{ n: number }>(
-        "SELECT count(*) AS n FROM ohlcv",
-      ))?.n ?? 0,
-    );
-    for (const t of SNAPSHOT_TABLES) {
-      await wh.run(
-        `COPY (SELECT * FROM ${t}) TO '${q(join(tmp, t + ".parquet"))}' (FORMAT parquet)`,
-      );
-      tables[t] = Number(
-        (await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${t}`))?.n ?? 0,
-      );
-    }
-    // Derived views are published as tables, so readers need no SQL of ours.
-    for (const v of DERIVED_VIEWS) {
-      await wh.run(
-        `COPY (SELECT * FROM ${v} ORDER BY ALL) TO '${
-          q(join(tmp, v + ".parquet"))
-        }' (FORMAT parquet)`,
-      );
-    }
-    const sv = await wh.one<{ v: number }>(
-      "SELECT max(version) AS v FROM schema_version",
-    );
-    const manifest: SnapshotManifest = {
-      id,
-      created_at: now.toISOString(),
-      schema_version: sv?.v ?? 0,
-      tables,
-      mark: await contentMark(wh),
-    };
-    await Deno.writeTextFile(
-      join(tmp, "manifest.json"),
-      JSON.stringify(manifest, null, 2) + "\n",
-    );
-    await Deno.rename(tmp, dir);
-    const pointer = join(root, `.CURRENT-${id}`);
-    await Deno.writeTextFile(pointer, id + "\n");
-    await Deno.rename(pointer, join(root, "CURRENT"));
-    await pruneSnapshots(root, 3);
-    return manifest;
-  } catch (err) {
-    await Deno.remove(tmp, { recursive: true }).catch(() => {});
-    throw err;
-  }
 }
 
 /** Views over `ohlcv` (see schema.ts) published beside the tables. */
@@ -228,19 +117,4 @@ export async function openSnapshot(
     await db.run(`CREATE VIEW ${name} AS ${sql}`);
   }
   return { id: snapId, manifest, db };
-}
-
-/** Keeps the newest `keep` snapshots (and the current one); removes older ones. */
-async function pruneSnapshots(root: string, keep: number): Promise<void> {
-  const current = await currentSnapshotId(root);
-  const ids: string[] = [];
-  for await (const e of Deno.readDir(root)) {
-    if (e.isDirectory && !e.name.startsWith(".")) ids.push(e.name);
-  }
-  ids.sort();
-  const old = ids.slice(0, Math.max(0, ids.length - keep));
-  for (const id of old) {
-    if (id === current) continue;
-    await Deno.remove(join(root, id), { recursive: true }).catch(() => {});
-  }
 }

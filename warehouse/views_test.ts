@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openWarehouse } from "./db.ts";
-import { openSnapshot, publishSnapshot, snapshotRoot } from "./snapshot.ts";
+import { publishSnapshot } from "./publish.ts";
+import { openSnapshot, snapshotRoot } from "./snapshot.ts";
 
 Deno.test("champions view: one row per series, the alias in force with its version and run, in the warehouse and in a snapshot", async () => {
   const dir = await Deno.makeTempDir();

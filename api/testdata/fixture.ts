@@ -7,7 +7,8 @@
  */
 import { join } from "node:path";
 import { openWarehouse } from "../../warehouse/db.ts";
-import { publishSnapshot, snapshotRoot } from "../../warehouse/snapshot.ts";
+import { publishSnapshot } from "../../warehouse/publish.ts";
+import { snapshotRoot } from "../../warehouse/snapshot.ts";
 import { ingestSample } from "../../loaders/sample/mod.ts";
 import { trainSeries } from "../../pipeline/train.ts";
 import { forecastAll } from "../../pipeline/testdata/forecast.ts";

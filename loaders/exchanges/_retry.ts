@@ -1,10 +1,20 @@
 /**
- * Retries with exponential backoff and jitter for exchange requests, and the
- * error a caller can handle when they run out.
+ * How exchange requests are retried (the loaders' one backoff loop, in
+ * `../_retry.ts`, judging ccxt's failures), and the error a caller can handle
+ * when they run out.
  *
  * @module
  */
 import ccxt from "ccxt";
+import {
+  type Attempted,
+  type Backoff,
+  backoffOf,
+  type Failure,
+  requestOf,
+  retryAfterMs,
+  withBackoff,
+} from "../_retry.ts";
 
 /**
  * An exchange request that failed for good: after every attempt when
@@ -41,32 +51,14 @@ export class ExchangeError extends Error {
   }
 }
 
-/** Retry settings; every field has a default. */
-export interface RetryPolicy {
-  /** Attempts in all, the first included. Default 5. */
-  attempts?: number;
-  /** First backoff (ms), doubled each time. Default 500. */
-  baseDelayMs?: number;
-  /** Longest backoff (ms); a `Retry-After` longer than this is still honoured. Default 30000. */
-  maxDelayMs?: number;
-  /** Waits `ms`; tests pass a fake. Default a timer. */
-  sleep?: (ms: number) => Promise<void>;
-  /** A number in [0, 1) for jitter. Default Math.random. */
-  random?: () => number;
-}
+/** Retry settings; every field has a default (see {@link Backoff}). */
+export type RetryPolicy = Backoff;
 
 /** What the last HTTP answer said, as seen by the fetch wrapper. */
 export interface LastResponse {
   status?: number;
   headers?: Headers;
   url?: string;
-}
-
-/** How one call went. */
-export interface Attempted<T> {
-  value: T;
-  /** Attempts that failed before the one that worked. */
-  retries: number;
 }
 
 /**
@@ -89,43 +81,34 @@ export async function withRetry<T>(
   describe: string,
   options: RetryPolicy & { last: () => LastResponse; onRetry?: (e: ExchangeError) => void },
 ): Promise<Attempted<T>> {
-  const attempts = options.attempts ?? 5;
-  const base = options.baseDelayMs ?? 500;
-  const max = options.maxDelayMs ?? 30_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
-  const random = options.random ?? Math.random;
-  for (let attempt = 1;; attempt++) {
-    try {
-      return { value: await call(), retries: attempt - 1 };
-    } catch (err) {
+  const failed = (err: unknown, f: Seen, attempt: number, message: string) =>
+    new ExchangeError(message, {
+      retryable: f.retryable,
+      status: f.status,
+      attempts: attempt,
+      request: `GET ${f.request}`,
+      cause: err,
+    });
+  return await withBackoff(call, {
+    ...backoffOf(options),
+    judge: (err): Seen => {
       const last = options.last();
-      const retryable = isRetryable(err, last.status);
-      const request = last.url ? requestOf(last.url) : "(no request sent)";
-      const why = reasonOf(err, last.status);
-      if (!retryable || attempt >= attempts) {
-        const tries = attempt === 1 ? "" : ` after ${attempt} attempts`;
-        throw new ExchangeError(`${describe}: GET ${request} failed${tries}: ${why}`, {
-          retryable,
-          status: last.status,
-          attempts: attempt,
-          request: `GET ${request}`,
-          cause: err,
-        });
-      }
-      options.onRetry?.(
-        new ExchangeError(`${describe}: ${why}; retrying`, {
-          retryable,
-          status: last.status,
-          attempts: attempt,
-          request: `GET ${request}`,
-          cause: err,
-        }),
-      );
-      const after = retryAfterMs(last.headers);
-      const backoff = Math.min(max, base * 2 ** (attempt - 1));
-      await sleep(after ?? Math.round(backoff / 2 + random() * backoff / 2));
-    }
-  }
+      return {
+        retryable: isRetryable(err, last.status),
+        retryAfterMs: retryAfterMs(last.headers),
+        status: last.status,
+        request: last.url ? requestOf(last.url) : "(no request sent)",
+        why: reasonOf(err, last.status),
+      };
+    },
+    giveUp: (err, f, attempt) => {
+      const tries = attempt === 1 ? "" : ` after ${attempt} attempts`;
+      return failed(err, f, attempt, `${describe}: GET ${f.request} failed${tries}: ${f.why}`);
+    },
+    onRetry: (err, f, _waitMs, attempt) => {
+      options.onRetry?.(failed(err, f, attempt, `${describe}: ${f.why}; retrying`));
+    },
+  });
 }
 
 /** Transient: rate limits, 5xx, timeouts and network failures. */
@@ -136,23 +119,11 @@ export function isRetryable(err: unknown, status?: number): boolean {
   return err instanceof ccxt.NetworkError;
 }
 
-/** `Retry-After` in ms (seconds or an HTTP date), or undefined. */
-export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
-  const v = headers?.get("retry-after")?.trim();
-  if (!v) return undefined;
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
-  const at = Date.parse(v);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
-}
-
-/** The path and query of a URL: the request as the exchange's docs name it. */
-export function requestOf(url: string): string {
-  try {
-    const u = new URL(url);
-    return u.pathname + u.search;
-  } catch {
-    return url;
-  }
+/** What one failed attempt was. */
+interface Seen extends Failure {
+  status?: number;
+  request: string;
+  why: string;
 }
 
 function reasonOf(err: unknown, status?: number): string {

@@ -1,18 +1,6 @@
 import assert from "node:assert/strict";
 import ccxt from "ccxt";
-import { ExchangeError, isRetryable, retryAfterMs, withRetry } from "./_retry.ts";
-
-Deno.test("retryAfterMs() reads seconds and HTTP dates", () => {
-  const now = Date.UTC(2025, 0, 1, 12);
-  assert.equal(retryAfterMs(new Headers({ "Retry-After": "1" }), now), 1000);
-  assert.equal(retryAfterMs(new Headers({ "retry-after": "0.5" }), now), 500);
-  assert.equal(
-    retryAfterMs(new Headers({ "Retry-After": new Date(now + 3000).toUTCString() }), now),
-    3000,
-  );
-  assert.equal(retryAfterMs(new Headers({ "Retry-After": "soon" }), now), undefined);
-  assert.equal(retryAfterMs(undefined, now), undefined);
-});
+import { ExchangeError, isRetryable, withRetry } from "./_retry.ts";
 
 Deno.test("isRetryable() retries rate limits, 5xx and network errors, not bad requests", () => {
   assert.ok(isRetryable(new Error("x"), 429));

@@ -31,7 +31,8 @@ import type { SourcedCandle } from "../validate.ts";
 import type { Warehouse } from "../../warehouse/db.ts";
 import { createClient, type ExchangeClient } from "./_client.ts";
 import { findGaps } from "./_gaps.ts";
-import { requestOf, type RetryPolicy, withRetry } from "./_retry.ts";
+import { type RetryPolicy, withRetry } from "./_retry.ts";
+import { requestOf } from "../_retry.ts";
 import type { Progress } from "./progress.ts";
 
 export { ExchangeError, type RetryPolicy } from "./_retry.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { requestOf, retryAfterMs } from "../exchanges/_retry.ts";
+import { backoffOf, requestOf, retryAfterMs, withBackoff } from "../_retry.ts";
 
 /** A request that failed for good. */
 export class SignalSourceError extends Error {
@@ -55,69 +55,66 @@ export interface GetJsonOptions {
  * ```
  */
 export async function getJson(url: string, options: GetJsonOptions): Promise<unknown> {
-  const attempts = options.attempts ?? 5;
-  const base = options.baseDelayMs ?? 500;
-  const max = options.maxDelayMs ?? 30_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
-  const random = options.random ?? Math.random;
   const doFetch = options.fetchImpl ?? fetch;
   const request = `GET ${requestOf(url)}`;
-  for (let attempt = 1;; attempt++) {
-    let status: number | undefined;
-    let headers: Headers | undefined;
-    let why: string;
-    try {
-      const res = await doFetch(url, {
-        headers: { accept: "application/json", ...options.headers },
-        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-      });
-      status = res.status;
-      headers = res.headers;
-      const text = await res.text();
-      if (res.ok) {
-        try {
-          return JSON.parse(text);
-        } catch {
-          throw new SignalSourceError(
-            `${options.describe}: ${request} answered ${status} with a body that is not JSON: ${
-              text.slice(0, 200)
-            }`,
-            status,
-            request,
-            attempt,
-          );
-        }
-      }
-      if ((status === 401 || status === 403) && options.refused) {
-        throw new SignalSourceError(options.refused(status, text), status, request, attempt);
-      }
-      why = `HTTP ${status}: ${text.slice(0, 200)}`;
-      if (!(status === 429 || status >= 500)) {
+  // What the last answer said, when there was one (a network failure leaves it empty).
+  let status: number | undefined;
+  let headers: Headers | undefined;
+  const fetched = await withBackoff(async (attempt) => {
+    status = headers = undefined;
+    const res = await doFetch(url, {
+      headers: { accept: "application/json", ...options.headers },
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+    });
+    status = res.status;
+    headers = res.headers;
+    const text = await res.text();
+    if (res.ok) {
+      try {
+        return JSON.parse(text);
+      } catch {
         throw new SignalSourceError(
-          `${options.describe}: ${request} failed: ${why}`,
+          `${options.describe}: ${request} answered ${status} with a body that is not JSON: ${
+            text.slice(0, 200)
+          }`,
           status,
           request,
           attempt,
         );
       }
-    } catch (err) {
-      if (err instanceof SignalSourceError) throw err;
-      // Network failures and timeouts are transient.
-      why = `${err instanceof Error ? err.name : "Error"}: ${
+    }
+    if ((status === 401 || status === 403) && options.refused) {
+      throw new SignalSourceError(options.refused(status, text), status, request, attempt);
+    }
+    throw new HttpStatusError(`HTTP ${status}: ${text.slice(0, 200)}`);
+  }, {
+    ...backoffOf(options),
+    judge: (err) => {
+      // Rate limits, 5xx, network failures and timeouts are transient.
+      if (err instanceof SignalSourceError) return { retryable: false, why: err.message };
+      if (err instanceof HttpStatusError) {
+        const retryable = status === 429 || status! >= 500;
+        return { retryable, retryAfterMs: retryAfterMs(headers), why: err.message };
+      }
+      const why = `${err instanceof Error ? err.name : "Error"}: ${
         err instanceof Error ? err.message : String(err)
       }`;
-    }
-    if (attempt >= attempts) {
-      throw new SignalSourceError(
-        `${options.describe}: ${request} failed after ${attempt} attempts: ${why}`,
+      return { retryable: true, retryAfterMs: retryAfterMs(headers), why };
+    },
+    giveUp: (err, f, attempt) => {
+      if (err instanceof SignalSourceError) return err;
+      const tries = f.retryable ? ` after ${attempt} attempts` : "";
+      return new SignalSourceError(
+        `${options.describe}: ${request} failed${tries}: ${f.why}`,
         status,
         request,
         attempt,
       );
-    }
-    const backoff = Math.min(max, base * 2 ** (attempt - 1));
-    const wait = retryAfterMs(headers) ?? Math.round(backoff / 2 + random() * backoff / 2);
-    options.onRetry?.(`${options.describe}: ${why}`, wait);
-    await sleep(wait);
-  }
+    },
+    onRetry: (_err, f, waitMs) => options.onRetry?.(`${options.describe}: ${f.why}`, waitMs),
+  });
+  return fetched.value;
 }
+
+/** An answer that is not 2xx (its status is in `getJson`'s last answer). */
+class HttpStatusError extends Error {}

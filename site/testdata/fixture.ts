@@ -13,7 +13,7 @@
  */
 import { dirname, join } from "node:path";
 import { openWarehouse, tsParam, type Warehouse } from "../../warehouse/db.ts";
-import { publishSnapshot } from "../../warehouse/snapshot.ts";
+import { publishSnapshot } from "../../warehouse/publish.ts";
 import { insertApiRequests, insertSignals } from "./fixture_extras.ts";
 import { prng, round } from "./random.ts";
 

@@ -296,6 +296,7 @@ async function loadModels(db: Awaited<ReturnType<typeof openSnapshot>>["db"]) {
 export class LiveView {
   #view: ServingView | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #refreshing: Promise<void> | undefined;
   lastError: string | undefined;
 
   private constructor(readonly root: string) {}
@@ -325,8 +326,16 @@ export class LiveView {
     return this.#view;
   }
 
-  /** Loads the newest snapshot when it changed; keeps the last good one on error. */
-  async refresh(): Promise<void> {
+  /**
+   * Loads the newest snapshot when it changed; keeps the last good one on
+   * error. One load at a time: a call while one runs waits for that one (a
+   * load slower than the interval must not start another beside it).
+   */
+  refresh(): Promise<void> {
+    return this.#refreshing ??= this.#refresh().finally(() => this.#refreshing = undefined);
+  }
+
+  async #refresh(): Promise<void> {
     try {
       const id = await currentSnapshotId(this.root);
       if (!id || id === this.#view?.snapshotId) {

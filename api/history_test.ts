@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import { createApp } from "./app.ts";
 import { KeyRing } from "./keys.ts";
-import { LiveView, loadView, seriesKey } from "./serving.ts";
+import { seriesKey } from "../core/series.ts";
+import { LiveView, loadView } from "./serving.ts";
 import { makeApiFixture } from "./testdata/fixture.ts";
 
 Deno.test("GET /api/v1/forecasts/history shows the realized close only once the target candle has closed", async () => {
   const fx = await makeApiFixture();
   try {
     const view = await loadView(fx.root);
-    const k = seriesKey("sample", "BTC/USDT", "1h");
+    const k = seriesKey({ exchange: "sample", symbol: "BTC/USDT", timeframe: "1h" });
     const s = view.series.get(k)!;
     const last = s.ts[s.ts.length - 1];
     const row = (ts: number, horizon: number) => ({

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { seriesKey } from "../core/series.ts";
 import type { ServingView } from "./serving.ts";
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -71,12 +72,13 @@ export class Metrics {
         "# HELP prevision_forecast_age_seconds Age of the champion's latest forecast per series.",
       );
       out.push("# TYPE prevision_forecast_age_seconds gauge");
-      for (const [k, c] of view.champions) {
-        const [exchange, symbol, timeframe] = k.split("|");
+      for (const m of view.markets) {
+        const c = view.champions.get(seriesKey(m));
+        if (!c) continue;
         out.push(
-          `prevision_forecast_age_seconds{exchange="${label(exchange)}",symbol="${
-            label(symbol)
-          }",timeframe="${label(timeframe)}"} ${
+          `prevision_forecast_age_seconds{exchange="${label(m.exchange)}",symbol="${
+            label(m.symbol)
+          }",timeframe="${label(m.timeframe)}"} ${
             Math.round((now - Date.parse(c.issued_at)) / 1000)
           }`,
         );

@@ -1,23 +1,39 @@
 /**
- * The OpenAPI 3.1 document, generated from the same zod schemas that
- * validate requests, and an offline docs page rendered from it (no CDN).
+ * The OpenAPI 3.1 document, generated from the routes' own docs: query
+ * parameters from the zod schemas that validate requests, answers from the
+ * zod schemas of `schemas.ts`; and an offline docs page rendered from it
+ * (no CDN).
  *
  * @module
  */
 import { z } from "zod";
-import { SCHEMAS } from "./openapi_schemas.ts";
+import { answerName, answerSchemas } from "./schemas.ts";
 
-/** One documented endpoint. */
-export interface RouteDoc {
-  path: string;
+/** One documented endpoint; `path` is the path the route is mounted at. */
+export interface RouteDoc<P extends string = string> {
+  path: P;
   summary: string;
   auth: boolean;
   query?: z.ZodObject;
   responses: Record<string, string>;
   /** Also answers `text/csv` when the Accept header asks for it. */
   csv?: boolean;
-  /** The 200 answer's schema, a name in `components.schemas` (see openapi_schemas.ts). */
-  returns?: string;
+  /** The 200 answer's schema (one of `schemas.ts`, named in `components.schemas`). */
+  returns?: z.ZodType;
+}
+
+/**
+ * A route's doc, its path kept as a literal type so the route can be
+ * mounted at `doc.path` and Hono's typed client still sees the path.
+ *
+ * @example
+ * ```ts
+ * const DOC = routeDoc({ path: "/api/v1/markets", summary: "…", auth: true, responses: {} });
+ * new Hono().get(DOC.path, (c) => c.json({}));
+ * ```
+ */
+export function routeDoc<P extends string>(doc: RouteDoc<P>): RouteDoc<P> {
+  return doc;
 }
 
 /** Answers every keyed route can give, beside its own. */
@@ -50,7 +66,7 @@ export function openApiDocument(routes: readonly RouteDoc[]): Record<string, unk
       required: (schema.required ?? []).includes(name),
       schema: s,
     }));
-    paths[r.path.replace(/^\/api/, "/api")] = {
+    paths[r.path] = {
       get: {
         summary: r.summary,
         ...(r.auth ? { security: [{ bearer: [] }] } : {}),
@@ -73,7 +89,7 @@ export function openApiDocument(routes: readonly RouteDoc[]): Record<string, unk
     },
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
-      schemas: SCHEMAS,
+      schemas: answerSchemas(),
     },
     paths,
   };
@@ -121,6 +137,8 @@ function content(r: RouteDoc, code: string): Record<string, unknown> {
   if (code !== "200") {
     return { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
   }
-  const json = r.returns ? { schema: { $ref: `#/components/schemas/${r.returns}` } } : {};
+  const name = r.returns && answerName(r.returns);
+  if (r.returns && !name) throw new Error(`${r.path}: its answer schema has no name in schemas.ts`);
+  const json = name ? { schema: { $ref: `#/components/schemas/${name}` } } : {};
   return r.csv ? { "application/json": json, "text/csv": {} } : { "application/json": json };
 }

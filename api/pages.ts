@@ -6,6 +6,7 @@
  */
 import { timeframeMs } from "../core/candles.ts";
 import { JSON_HEADERS, secured } from "./headers.ts";
+import type { HistoryPage } from "./schemas.ts";
 import type { ForecastRow, SeriesData } from "./serving.ts";
 
 /**
@@ -99,7 +100,7 @@ export function historyPage(
   s: SeriesData,
   q: { start?: number; end?: number; limit?: number },
   now: number,
-) {
+): HistoryPage {
   const h = historyOf(rows, s);
   const limit = q.limit ?? 1000;
   const lo = q.start === undefined ? 0 : lowerBound(h.t, q.start);

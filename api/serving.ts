@@ -9,6 +9,8 @@
  */
 import { currentSnapshotId, openSnapshot } from "../warehouse/snapshot.ts";
 import { TIMEFRAMES } from "../core/candles.ts";
+import { seriesKey } from "../core/series.ts";
+import type { Candle, Forecast, HistoryPoint, SignalRow } from "./schemas.ts";
 
 /** One series in memory, candles as columns (oldest first). */
 export interface SeriesData {
@@ -66,21 +68,8 @@ export interface SignalRows {
   json: string[];
 }
 
-/** A stored forecast point. */
-export interface ForecastRow {
-  version_id: string;
-  issued_at: string;
-  ts: string;
-  horizon: number;
-  yhat: number;
-  lower: number;
-  upper: number;
-  level: number;
-}
-
-/** The key of a series in the view's maps. */
-export const seriesKey = (exchange: string, symbol: string, timeframe: string): string =>
-  `${exchange}|${symbol}|${timeframe}`;
+/** A stored forecast point: a history point before its close time and realized close. */
+export type ForecastRow = Omit<HistoryPoint, "closes_at" | "actual">;
 
 /**
  * Loads a snapshot into a {@link ServingView}.
@@ -105,27 +94,31 @@ export async function loadView(root: string, id?: string): Promise<ServingView> 
         [m.exchange, m.symbol, m.timeframe],
       );
       const f = (k: string) => Float64Array.from(cols[k] as number[]);
-      series.set(seriesKey(m.exchange, m.symbol, m.timeframe), {
+      const [ts, open, high, low, close, volume] = ["ts", "open", "high", "low", "close", "volume"]
+        .map(f);
+      const iso = Array.from(ts, (t) => new Date(t).toISOString());
+      series.set(seriesKey(m), {
         exchange: m.exchange,
         symbol: m.symbol,
         timeframe: m.timeframe,
-        ts: f("ts"),
-        iso: (cols.ts as number[]).map((t) => new Date(t).toISOString()),
-        json: (cols.ts as number[]).map((t, i) =>
-          JSON.stringify({
-            ts: new Date(t).toISOString(),
-            open: cols.open[i],
-            high: cols.high[i],
-            low: cols.low[i],
-            close: cols.close[i],
-            volume: cols.volume[i],
-          })
-        ),
-        open: f("open"),
-        high: f("high"),
-        low: f("low"),
-        close: f("close"),
-        volume: f("volume"),
+        ts,
+        iso,
+        json: iso.map((t, i) => {
+          const candle: Candle = {
+            ts: t,
+            open: open[i],
+            high: high[i],
+            low: low[i],
+            close: close[i],
+            volume: volume[i],
+          };
+          return JSON.stringify(candle);
+        }),
+        open,
+        high,
+        low,
+        close,
+        volume,
       });
     }
     const champs = await db.rows<{
@@ -150,33 +143,31 @@ export async function loadView(root: string, id?: string): Promise<ServingView> 
       );
       if (rows.length === 0) continue;
       const step = TIMEFRAMES[c.timeframe as keyof typeof TIMEFRAMES] ?? 0;
-      const k = seriesKey(c.exchange, c.symbol, c.timeframe);
+      const k = seriesKey(c);
       champions.set(k, {
         version_id: c.version_id,
         issued_at: rows[0].issued_at,
         set_at: c.set_at,
       });
-      forecastJson.set(
-        k,
-        JSON.stringify({
-          exchange: c.exchange,
-          symbol: c.symbol,
-          timeframe: c.timeframe,
-          version_id: c.version_id,
-          model: c.model,
-          issued_at: rows[0].issued_at,
-          sample: c.exchange === "sample",
-          points: rows.map((r) => ({
-            ts: r.ts,
-            closes_at: new Date(Date.parse(r.ts) + step).toISOString(),
-            horizon: r.horizon,
-            yhat: r.yhat,
-            lower: r.lower,
-            upper: r.upper,
-            level: r.level,
-          })),
-        }),
-      );
+      const doc: Forecast = {
+        exchange: c.exchange,
+        symbol: c.symbol,
+        timeframe: c.timeframe,
+        version_id: c.version_id,
+        model: c.model,
+        issued_at: rows[0].issued_at,
+        sample: c.exchange === "sample",
+        points: rows.map((r) => ({
+          ts: r.ts,
+          closes_at: new Date(Date.parse(r.ts) + step).toISOString(),
+          horizon: r.horizon,
+          yhat: r.yhat,
+          lower: r.lower,
+          upper: r.upper,
+          level: r.level,
+        })),
+      };
+      forecastJson.set(k, JSON.stringify(doc));
     }
     const models = await loadModels(db);
     const forecastRows = new Map<string, ForecastRow[]>();
@@ -187,7 +178,7 @@ export async function loadView(root: string, id?: string): Promise<ServingView> 
        FROM forecasts WHERE level = 0.8 ORDER BY issued_at, horizon`,
     );
     for (const r of past) {
-      const k = seriesKey(r.exchange, r.symbol, r.timeframe);
+      const k = seriesKey(r);
       const { exchange: _e, symbol: _s, timeframe: _t, ...row } = r;
       (forecastRows.get(k) ?? forecastRows.set(k, []).get(k)!).push(row);
     }
@@ -231,14 +222,16 @@ async function loadSignals(
     g.t.push(r.ts);
     g.symbol.push(r.symbol);
     g.name.push(r.name);
-    g.json.push(JSON.stringify({
+    const row: SignalRow = {
       source: r.source,
       symbol: r.symbol,
       ts: new Date(r.ts).toISOString(),
       name: r.name,
       value: r.value,
-      available_at: r.available_at,
-    }));
+      // Never null: the loaders refuse a signal without one (loaders/signals/store.ts).
+      available_at: r.available_at!,
+    };
+    g.json.push(JSON.stringify(row));
   }
   const done = new Map<string, SignalRows>();
   for (const [k, { t, ...g }] of out) done.set(k, { ...g, ts: Float64Array.from(t) });
@@ -273,7 +266,7 @@ async function loadModels(db: Awaited<ReturnType<typeof openSnapshot>>["db"]) {
   );
   const out = new Map<string, { versions: unknown[]; aliases: unknown[] }>();
   const get = (r: { exchange: string; symbol: string; timeframe: string }) => {
-    const k = seriesKey(r.exchange, r.symbol, r.timeframe);
+    const k = seriesKey(r);
     return out.get(k) ?? out.set(k, { versions: [], aliases: [] }).get(k)!;
   };
   for (const v of versions) {
@@ -303,6 +296,7 @@ async function loadModels(db: Awaited<ReturnType<typeof openSnapshot>>["db"]) {
 export class LiveView {
   #view: ServingView | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #refreshing: Promise<void> | undefined;
   lastError: string | undefined;
 
   private constructor(readonly root: string) {}
@@ -332,8 +326,16 @@ export class LiveView {
     return this.#view;
   }
 
-  /** Loads the newest snapshot when it changed; keeps the last good one on error. */
-  async refresh(): Promise<void> {
+  /**
+   * Loads the newest snapshot when it changed; keeps the last good one on
+   * error. One load at a time: a call while one runs waits for that one (a
+   * load slower than the interval must not start another beside it).
+   */
+  refresh(): Promise<void> {
+    return this.#refreshing ??= this.#refresh().finally(() => this.#refreshing = undefined);
+  }
+
+  async #refresh(): Promise<void> {
     try {
       const id = await currentSnapshotId(this.root);
       if (!id || id === this.#view?.snapshotId) {

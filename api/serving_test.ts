@@ -2,12 +2,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openWarehouse } from "../warehouse/db.ts";
 import { publishSnapshot } from "../warehouse/publish.ts";
-import { ingestSample } from "../loaders/sample/mod.ts";
-import { forecastAll } from "../pipeline/testdata/forecast.ts";
 import { createApp } from "./app.ts";
 import { KeyRing } from "./keys.ts";
 import { LiveView } from "./serving.ts";
-import { makeApiFixture } from "./testdata/fixture.ts";
+import { advanceFixture, makeApiFixture } from "./testdata/fixture.ts";
 
 Deno.test({
   name:
@@ -35,12 +33,7 @@ Deno.test({
     // The writer: new candles, new forecasts, two publishes, while requests flow.
     const wh = await openWarehouse(fx.db);
     for (let k = 0; k < 2; k++) {
-      await ingestSample(wh, {
-        now: Date.UTC(2025, 5, 2 + k, 12, 30),
-        days: 5,
-        symbols: ["BTC/USDT", "ETH/USDT"],
-      });
-      await forecastAll(wh, { now: Date.UTC(2025, 5, 2 + k, 12, 30) });
+      await advanceFixture(wh, Date.UTC(2025, 5, 2 + k, 12, 30));
       await publishSnapshot(wh);
     }
     wh.close();

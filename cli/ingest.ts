@@ -8,7 +8,7 @@ import type { Config } from "../core/config.ts";
 import { ingestSample } from "../loaders/sample/mod.ts";
 import { ingestFiles, MissingOptionError } from "../loaders/files/mod.ts";
 import { ingestExchange, progressPrinter } from "../loaders/exchanges/mod.ts";
-import { REJECT_KIND_SQL } from "../loaders/store.ts";
+import { REJECT_KIND_SQL } from "../warehouse/views.ts";
 import { resampleSeries } from "../loaders/resample.ts";
 import { consolidateSeries } from "../loaders/consolidate.ts";
 import { dateArg, intArg, publish, symbolList, tfList, UsageError, withWriter } from "./_common.ts";

@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import type { Config } from "../core/config.ts";
 import { dateArg, publish, symbolList, UsageError, withWriter } from "./_common.ts";
 import type { Warehouse } from "../warehouse/db.ts";
-import { REJECT_KIND_SQL } from "../loaders/store.ts";
+import { REJECT_KIND_SQL } from "../warehouse/views.ts";
 import { expandPaths, MissingOptionError } from "../loaders/files/mod.ts";
 import { FileFormatError } from "../loaders/files/errors.ts";
 import {

@@ -72,7 +72,7 @@ const NPM_VERSION_PINS = [
 const LOCK_STALE_MS = 600_000;
 
 /** Modules of the project that the pages use, copied into `src/` (source → copy, from the root). */
-export const SHARED_MODULES = [["core/stats.ts", "src/components/stats.ts"]] as const;
+const SHARED_MODULES = [["core/stats.ts", "src/components/stats.ts"]] as const;
 
 /**
  * Builds the site with the Framework CLI (on Node) into `outDir`, after

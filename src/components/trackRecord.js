@@ -2,7 +2,7 @@ import * as Plot from "@observablehq/plot";
 import { plot } from "./plot.js";
 import { formatLevel, formatMetric, formatPrice } from "./format.js";
 import { formatTime, timeScale } from "./timezone.js";
-import { wilson } from "./stats.js";
+import { wilson } from "./stats.js"; // core/stats.ts, copied here by site/build.ts
 
 /**
  * Rows for one horizon of a series' track-record points (columns → objects), oldest target first.

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Warehouse } from "../warehouse/db.ts";
-import { REJECT_KIND_SQL } from "../loaders/store.ts";
+import { REJECT_KIND_SQL } from "../warehouse/views.ts";
 
 /** One reason rows were rejected, and how many. */
 export interface RejectReason {

@@ -16,14 +16,6 @@ import type { Rejected, SourcedCandle } from "./validate.ts";
 import { appendRejects, appendSeries, createStage, dropStage, stagedRows } from "./_stage.ts";
 import { dropValidation, recordRejects, validateStage } from "./_validate_sql.ts";
 
-/**
- * SQL that folds a reject reason into its kind (file positions and numbers
- * replaced), for counting rejects by reason.
- */
-export const REJECT_KIND_SQL =
-  `regexp_replace(regexp_replace(reason, '\\S+\\.(csv|json|txt)(:[0-9]+)?( \\[[0-9]+\\])?', '<file:line>', 'g'),
-                  '[0-9]+(\\.[0-9]+)?', 'N', 'g')`;
-
 /** One series as read from a source. */
 export interface SeriesInput extends Series {
   rows: SourcedCandle[];

@@ -24,6 +24,15 @@ export const CHAMPIONS_VIEW = `
   WHERE a.alias = 'champion' AND a.unset_at IS NULL
   QUALIFY row_number() OVER (PARTITION BY a.exchange, a.symbol, a.timeframe ORDER BY a.set_at DESC) = 1`;
 
+/**
+ * SQL that folds a reject reason into its kind (file positions and numbers
+ * replaced), for counting rejects by reason: `SELECT ${REJECT_KIND_SQL} AS reason,
+ * count(*) FROM rejects GROUP BY 1`.
+ */
+export const REJECT_KIND_SQL =
+  `regexp_replace(regexp_replace(reason, '\\S+\\.(csv|json|txt)(:[0-9]+)?( \\[[0-9]+\\])?', '<file:line>', 'g'),
+                  '[0-9]+(\\.[0-9]+)?', 'N', 'g')`;
+
 /** The views `openSnapshot` recreates over a snapshot's tables. */
 export const READER_VIEWS = {
   current_aliases: CURRENT_ALIASES_VIEW,

@@ -1,6 +1,12 @@
+// Arquero's browser build: its ESM source imports node:fs and node:stream (file loading), which
+// Framework's bundler leaves in, so the browser cannot load it.
+import aq from "arquero/dist/arquero.js";
 import * as Plot from "@observablehq/plot";
 import { plot } from "./plot.js";
 import { formatMetric } from "./format.js";
+
+// Arquero parses table expressions such as `(d) => op.sum(d.n)` and needs the name `op`.
+const { op } = aq;
 
 /**
  * MASE per model kind, with a rule at 1 (the naive forecast's error): bars left of the rule beat naive.
@@ -83,15 +89,23 @@ export function metricByHorizon(series, runs, {
       value: r.metrics[metric]?.[i] ?? null,
     }))
   ).filter((d) => d.value != null);
-  const models = [...new Set(rows.map((d) => d.model))];
-  const summary = models.map((m) => {
-    const xs = rows.filter((d) => d.model === m);
-    const best = xs.reduce((a, b) => (b.value < a.value ? b : a));
-    const beat = xs.filter((d) => d.value < 1).length;
-    return `${m}: lowest ${
-      formatMetric(best.value)
-    } at h=${best.horizon}, below 1 at ${beat} of ${xs.length} horizons`;
-  });
+  // Per model: its lowest value, the first horizon that reaches it, how many horizons are below 1.
+  const perModel = rows.length === 0 ? [] : aq.from(rows)
+    .groupby("model")
+    .derive({ lowest: op.min("value") })
+    .rollup({
+      lowest: op.any("lowest"),
+      at: (d) => op.min(d.value === d.lowest ? d.horizon : null),
+      beat: (d) => op.sum(d.value < 1 ? 1 : 0),
+      n: op.count(),
+    })
+    .objects();
+  const models = perModel.map((m) => m.model);
+  const summary = perModel.map((m) =>
+    `${m.model}: lowest ${
+      formatMetric(m.lowest)
+    } at h=${m.at}, below 1 at ${m.beat} of ${m.n} horizons`
+  );
   return plot({
     width,
     height: 300,

@@ -2,7 +2,7 @@ import * as Plot from "@observablehq/plot";
 import { plot } from "./plot.js";
 import { formatLevel, formatMetric, formatPrice } from "./format.js";
 import { formatTime, timeScale } from "./timezone.js";
-import { wilson } from "./stats.js";
+import { wilson } from "./stats.js"; // core/stats.ts, copied here by site/build.ts
 
 /**
  * Rows for one horizon of a series' track-record points (columns → objects), oldest target first.
@@ -146,14 +146,16 @@ export function forecastVsOutcome(
 export function coverageChart(versions, { width = 640 } = {}) {
   const rows = versions.flatMap((v) =>
     v.coverage.map((c) => {
-      const w = wilson(c.hits, c.n);
+      const [lower, upper] = wilson(c.hits, c.n);
       return {
         version: `${v.model ?? "model"} ${shortVersion(v.version_id)}`,
         level: formatLevel(c.level),
         nominal: c.level,
         n: c.n,
         hits: c.hits,
-        ...w,
+        p: c.n > 0 ? c.hits / c.n : NaN,
+        lower,
+        upper,
       };
     })
   );

@@ -5,8 +5,12 @@
  *
  * @module
  */
+import type { SeriesLike } from "../../core/series.ts";
 import type { Warehouse } from "../../warehouse/db.ts";
 import { openSnapshot, snapshotRoot } from "../../warehouse/snapshot.ts";
+
+/** A snapshot row that names a series: its exchange, symbol and timeframe columns, and more. */
+export type SeriesRow = SeriesLike & Record<string, unknown>;
 
 /** Sub-daily series keep this much history in the site's payloads. */
 export const INTRADAY_WINDOW_DAYS = 60;

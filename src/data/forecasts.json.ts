@@ -5,10 +5,11 @@
  *
  * @module
  */
-import { runLoader, sig } from "./_snapshot.ts";
+import { seriesKey } from "../../core/series.ts";
+import { runLoader, type SeriesRow, sig } from "./_snapshot.ts";
 
 await runLoader("forecasts.json", async (db) => {
-  const rows = await db.rows(`
+  const rows = await db.rows<SeriesRow>(`
     SELECT f.exchange, f.symbol, f.timeframe, f.version_id, c.model, c.reason, f.issued_at,
            f.origin_ts, f.ts, f.horizon, f.yhat, f.lower, f.upper, f.level
     FROM forecasts f JOIN champions c USING (exchange, symbol, timeframe, version_id)
@@ -18,7 +19,7 @@ await runLoader("forecasts.json", async (db) => {
   let cur: { points: unknown[] } | undefined;
   let curKey = "";
   for (const r of rows) {
-    const key = `${r.exchange}|${r.symbol}|${r.timeframe}`;
+    const key = seriesKey(r);
     if (key !== curKey) {
       curKey = key;
       cur = { points: [] };

@@ -5,14 +5,15 @@
  *
  * @module
  */
-import { runLoader, sig } from "./_snapshot.ts";
+import { seriesKey } from "../../core/series.ts";
+import { runLoader, type SeriesRow, sig } from "./_snapshot.ts";
 
 /** How many closes the Overview sparkline shows, per timeframe. */
 const SPARK_POINTS = `CASE timeframe WHEN '1m' THEN 360 WHEN '5m' THEN 288 WHEN '15m' THEN 192
   WHEN '1h' THEN 168 WHEN '4h' THEN 180 WHEN '1d' THEN 90 ELSE 104 END`;
 
 await runLoader("markets.json", async (db) => {
-  const markets = await db.rows(`
+  const markets = await db.rows<SeriesRow>(`
     WITH last AS (
       SELECT exchange, symbol, timeframe, count(*) AS candles, min(ts) AS first_ts,
              max(ts) AS last_ts, arg_max(close, ts) AS last_close
@@ -27,14 +28,14 @@ await runLoader("markets.json", async (db) => {
           AND o.ts <= l.last_ts - INTERVAL 7 DAY) AS close_7d
     FROM last l ORDER BY exchange, symbol, timeframe`);
 
-  const spark = await db.rows(`
+  const spark = await db.rows<SeriesRow>(`
     SELECT exchange, symbol, timeframe, ts, close FROM (
       SELECT *, row_number() OVER (PARTITION BY exchange, symbol, timeframe ORDER BY ts DESC) AS k
       FROM ohlcv
     ) WHERE k <= ${SPARK_POINTS}
     ORDER BY exchange, symbol, timeframe, ts`);
 
-  const next = await db.rows(`
+  const next = await db.rows<SeriesRow>(`
     WITH latest AS (
       SELECT f.*, c.model FROM forecasts f JOIN champions c USING (exchange, symbol, timeframe, version_id)
       QUALIFY f.issued_at = max(f.issued_at) OVER (PARTITION BY f.exchange, f.symbol, f.timeframe)
@@ -45,13 +46,12 @@ await runLoader("markets.json", async (db) => {
     QUALIFY horizon = min(horizon) OVER (PARTITION BY exchange, symbol, timeframe)
     ORDER BY exchange, symbol, timeframe, level`);
 
-  const key = (r: Record<string, unknown>) => `${r.exchange}|${r.symbol}|${r.timeframe}`;
   return markets.map((m) => {
-    const points = next.filter((f) => key(f) === key(m));
+    const points = next.filter((f) => seriesKey(f) === seriesKey(m));
     const main = points.find((f) => f.level === 0.8) ?? points[0];
     const change = (past: unknown) =>
       typeof past === "number" && past !== 0 ? sig((m.last_close as number) / past - 1) : null;
-    const closes = spark.filter((s) => key(s) === key(m));
+    const closes = spark.filter((s) => seriesKey(s) === seriesKey(m));
     return {
       exchange: m.exchange,
       symbol: m.symbol,

@@ -14,7 +14,8 @@
  * @module
  */
 import { isAbsolute, join } from "node:path";
-import { runLoader, sig } from "./_snapshot.ts";
+import { seriesKey } from "../../core/series.ts";
+import { runLoader, type SeriesRow, sig } from "./_snapshot.ts";
 
 /** Metrics kept per horizon (pooled over folds). */
 const POOLED = [
@@ -45,7 +46,7 @@ const PER_FOLD = ["n", "mase", "dir_acc", "coverage_80", "qlike_vs_unconditional
 const RECENT_VERSIONS = 9;
 
 await runLoader("models.json", async (db) => {
-  const runs = await db.rows(`
+  const runs = await db.rows<SeriesRow>(`
     SELECT r.exchange, r.symbol, r.timeframe, r.model, r.run_id, r.started_at, r.status,
            r.duration_ms, r.data_start, r.data_end, r.seed, r.feature_set, r.code_version,
            v.version_id
@@ -64,12 +65,12 @@ await runLoader("models.json", async (db) => {
       [...runs.map((r) => r.run_id as string), ...wanted],
     )
     : [];
-  const aliases = await db.rows(`
+  const aliases = await db.rows<SeriesRow>(`
     SELECT a.exchange, a.symbol, a.timeframe, a.alias, a.version_id, v.model, a.set_at, a.unset_at,
            a.reason
     FROM model_aliases a LEFT JOIN model_versions v USING (version_id)
     ORDER BY a.exchange, a.symbol, a.timeframe, a.set_at DESC, a.alias`);
-  const versions = await db.rows(
+  const versions = await db.rows<SeriesRow>(
     `SELECT v.exchange, v.symbol, v.timeframe, v.version_id, v.model, v.run_id, v.created_at,
             v.artifact_sha256, v.card_path
      FROM model_versions v
@@ -81,11 +82,10 @@ await runLoader("models.json", async (db) => {
     [RECENT_VERSIONS],
   );
 
-  const key = (r: Record<string, unknown>) => `${r.exchange}|${r.symbol}|${r.timeframe}`;
-  const keys = [...new Set([...runs, ...aliases].map(key))].sort();
+  const keys = [...new Set([...runs, ...aliases].map(seriesKey))].sort();
   return await Promise.all(keys.map(async (k) => {
     const [exchange, symbol, timeframe] = k.split("|");
-    const series = runs.filter((r) => key(r) === k);
+    const series = runs.filter((r) => seriesKey(r) === k);
     const mine = (runId: unknown) => metrics.filter((m) => m.run_id === runId);
     const horizons = [
       ...new Set(
@@ -143,7 +143,7 @@ await runLoader("models.json", async (db) => {
           })),
         };
       }),
-      aliases: aliases.filter((a) => key(a) === k).map((a) => ({
+      aliases: aliases.filter((a) => seriesKey(a) === k).map((a) => ({
         alias: a.alias,
         version_id: a.version_id,
         model: a.model ?? null,
@@ -152,7 +152,7 @@ await runLoader("models.json", async (db) => {
         reason: a.reason,
       })),
       versions: await Promise.all(
-        versions.filter((v) => key(v) === k).map(async (v) => ({
+        versions.filter((v) => seriesKey(v) === k).map(async (v) => ({
           version_id: v.version_id,
           model: v.model,
           run_id: v.run_id,

@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { INTRADAY_WINDOW_DAYS, runLoader, sig } from "./_snapshot.ts";
+import { seriesKey } from "../../core/series.ts";
+import { INTRADAY_WINDOW_DAYS, runLoader, type SeriesRow, sig } from "./_snapshot.ts";
 
 await runLoader("ohlcv.json", async (db) => {
-  const rows = await db.rows(
+  const rows = await db.rows<SeriesRow>(
     `WITH last AS (SELECT exchange, symbol, timeframe, max(ts) AS last_ts FROM ohlcv GROUP BY ALL)
      SELECT o.exchange, o.symbol, o.timeframe, o.ts, o.open, o.high, o.low, o.close, o.volume
      FROM ohlcv o JOIN last l USING (exchange, symbol, timeframe)
@@ -19,7 +20,7 @@ await runLoader("ohlcv.json", async (db) => {
   let cur: Record<string, unknown[]> | undefined;
   let curKey = "";
   for (const r of rows) {
-    const key = `${r.exchange}|${r.symbol}|${r.timeframe}`;
+    const key = seriesKey(r);
     if (key !== curKey) {
       curKey = key;
       cur = { ts: [], open: [], high: [], low: [], close: [], volume: [] };

@@ -6,7 +6,7 @@
  * @module
  */
 import { runLoader } from "./_snapshot.ts";
-import { REJECT_KIND_SQL } from "../../loaders/store.ts";
+import { REJECT_KIND_SQL } from "../../warehouse/views.ts";
 
 await runLoader("quality.json", async (db) => ({
   coverage: await db.rows(

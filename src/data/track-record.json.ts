@@ -15,8 +15,9 @@
  * @module
  */
 import type { Warehouse } from "../../warehouse/db.ts";
-import { runLoader, sig } from "./_snapshot.ts";
+import { runLoader, type SeriesRow, sig } from "./_snapshot.ts";
 import { TIMEFRAMES } from "../../core/candles.ts";
+import { seriesKey } from "../../core/series.ts";
 
 /** A timeframe's candle length in milliseconds. */
 const STEP_MS: Record<string, number> = TIMEFRAMES;
@@ -66,11 +67,11 @@ await runLoader("track-record.json", async (db) => {
 });
 
 async function build(db: Warehouse): Promise<unknown[]> {
-  const series = await db.rows(`
+  const series = await db.rows<SeriesRow>(`
     SELECT exchange, symbol, timeframe, max(ts) AS last_candle FROM ohlcv
     WHERE (exchange, symbol, timeframe) IN (SELECT (exchange, symbol, timeframe) FROM pts)
     GROUP BY ALL ORDER BY ALL`);
-  const versions = await db.rows(`
+  const versions = await db.rows<SeriesRow>(`
     SELECT p.exchange, p.symbol, p.timeframe, p.version_id, v.model, v.run_id,
            p.version_id IN (SELECT version_id FROM champions) AS champion,
            min(p.origin_ts) AS first_origin, max(p.origin_ts) AS last_origin,
@@ -101,7 +102,7 @@ async function build(db: Warehouse): Promise<unknown[]> {
       AND m.metric IN ('mae', 'mase', 'dir_acc', 'coverage_50', 'coverage_80', 'coverage_95')
       AND v.version_id IN (SELECT version_id FROM pts)
     ORDER BY ALL`);
-  const points = await db.rows(
+  const points = await db.rows<SeriesRow>(
     `WITH o AS (
        SELECT exchange, symbol, timeframe, version_id, origin_ts, count(*) AS k FROM pts GROUP BY ALL
      ), keep AS (
@@ -117,16 +118,15 @@ async function build(db: Warehouse): Promise<unknown[]> {
     [POINTS_PER_SERIES],
   );
 
-  const key = (r: Record<string, unknown>) => `${r.exchange}|${r.symbol}|${r.timeframe}`;
   return series.map((s) => {
-    const pts = points.filter((p) => key(p) === key(s));
+    const pts = points.filter((p) => seriesKey(p) === seriesKey(s));
     const versionIds = [...new Set(pts.map((p) => p.version_id as string))];
     return {
       exchange: s.exchange,
       symbol: s.symbol,
       timeframe: s.timeframe,
       last_candle: s.last_candle,
-      versions: versions.filter((v) => key(v) === key(s)).map((v) => ({
+      versions: versions.filter((v) => seriesKey(v) === seriesKey(s)).map((v) => ({
         version_id: v.version_id,
         model: v.model ?? null,
         champion: v.champion,

@@ -214,3 +214,19 @@ function plainValue(v: unknown): unknown {
   if (v instanceof Date) return v.toISOString();
   return v;
 }
+
+/**
+ * A file path as DuckDB's readers (`read_csv`, `read_json`, `read_parquet`)
+ * must be given it to read that one file: they treat every path as a glob,
+ * so `BTCUSDT-1h-[x].csv` would read `BTCUSDT-1h-x.csv`. Each glob character
+ * (`*`, `?`, `[`) is put in a one-character class (`[*]`), which matches
+ * only itself (checked on DuckDB 1.5.6). Bind the result as a parameter.
+ *
+ * @example
+ * ```ts
+ * await wh.rows("SELECT * FROM read_csv($p)", { p: literalPath("data/f-[x].csv") });
+ * ```
+ */
+export function literalPath(path: string): string {
+  return path.replace(/[*?[]/g, (c) => `[${c}]`);
+}

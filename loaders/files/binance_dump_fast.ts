@@ -15,7 +15,7 @@
 import type { Timeframe } from "../../core/candles.ts";
 import { type IngestResult, ingestStaged } from "../store.ts";
 import { seriesId, stagedRows } from "../_stage.ts";
-import type { Warehouse } from "../../warehouse/db.ts";
+import { literalPath, type Warehouse } from "../../warehouse/db.ts";
 import { FileFormatError } from "./errors.ts";
 import { headLines } from "./_text.ts";
 
@@ -93,7 +93,8 @@ export async function stageBinanceDump(
   const line0 = header ? 2 : 1; // the line of the first data row
   const sid = await seriesId(wh, options.exchange, options.symbol, options.timeframe);
   for (const t of ["_csv_errors", "_csv_scans"]) await wh.run(`DROP TABLE IF EXISTS ${t}`);
-  // The path is bound; the options are our own constants. An empty field is
+  // The path is bound, with its glob characters escaped (DuckDB globs every
+  // path it reads); the options are our own constants. An empty field is
   // not NULL here (no field equals the \x01 null string), so it fails as a
   // number. 4 MB read buffers (not 32 MB) keep the reader small.
   await wh.run(
@@ -107,7 +108,7 @@ export async function stageBinanceDump(
                    strict_mode = false, delim = ',', quote = '"', escape = '"', nullstr = '\\x01',
                    buffer_size = ${1 << 22}, store_rejects = true,
                    rejects_table = '_csv_errors', rejects_scan = '_csv_scans')`,
-    { path, sid },
+    { path: literalPath(path), sid },
   );
   const staged = await stagedRows(wh) - ordBase;
   const errors = await wh.one<{ n: number }>(

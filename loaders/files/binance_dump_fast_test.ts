@@ -96,3 +96,28 @@ Deno.test("stageBinanceDump() names the right file:line for every reject, across
   wh.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("ingestBinanceDump() reads the named file only, even when its name is a glob", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "prevision-dump-glob-" });
+  try {
+    const neighbour = `${T + 30 * 60_000},1,2,0.5,1.5,10,${T + 31 * 60_000 - 1},15,3,5,7,0\n`;
+    for (const [name, decoy] of [["[x]", "x"], ["*", "other"], ["?", "q"]]) {
+      const wh = await openWarehouse(":memory:");
+      const path = `${dir}/BTCUSDT-1m-${name}.csv`;
+      await Deno.copyFile(FILE, path);
+      await Deno.writeTextFile(`${dir}/BTCUSDT-1m-${decoy}.csv`, neighbour);
+      const r = await ingestBinanceDump(wh, path, {
+        symbol: "BTC/USDT",
+        timeframe: "1m",
+        now: NOW,
+      });
+      assert.equal(r.rows_read, 7, `${name}: only the named file's rows are read`);
+      const ts = await wh.rows<{ ts: string }>("SELECT ts FROM ohlcv ORDER BY ts");
+      assert.ok(!ts.some((x) => x.ts === new Date(T + 30 * 60_000).toISOString()), name);
+      wh.close();
+      await Deno.remove(path);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -32,6 +32,7 @@ import { FileFormatError, MissingOptionError } from "./errors.ts";
 import { headLines } from "./_text.ts";
 import { inferTimeframe } from "./spacing.ts";
 import { normalizeSymbol } from "./symbols.ts";
+import { brokenLinkError, entryKind } from "./_links.ts";
 import { cryptodatadownload } from "./formats/cryptodatadownload.ts";
 import { coinmarketcapKaggle } from "./formats/coinmarketcap_kaggle.ts";
 import { yahoo } from "./formats/yahoo.ts";
@@ -176,7 +177,10 @@ const DATA_EXTENSIONS = [".csv", ".json"];
 /**
  * Expands a path that is a file, a folder (its `.csv` and `.json` files,
  * sorted; not recursive) or a glob (`*`, `?` in any segment) into files.
- * Throws `Deno.errors.NotFound` when nothing matches.
+ * A path that exists is taken as it is, even when its name holds `*` or `?`.
+ * Symbolic links are followed (a file reached twice is read once); one that
+ * loops or points at nothing is a `Deno.errors.NotFound` naming it, as is a
+ * pattern that matches nothing.
  *
  * @example
  * ```ts
@@ -184,23 +188,21 @@ const DATA_EXTENSIONS = [".csv", ".json"];
  * ```
  */
 export async function expandPaths(pattern: string): Promise<string[]> {
-  if (!/[*?]/.test(pattern)) {
-    let st: Deno.FileInfo;
-    try {
-      st = await Deno.stat(pattern);
-    } catch {
-      throw new Deno.errors.NotFound(`No such file or folder: ${pattern}`);
+  const exact = await Deno.stat(pattern).catch((err) => err as Error);
+  if (!/[*?]/.test(pattern) || !(exact instanceof Error)) {
+    if (exact instanceof Error) {
+      throw await brokenLinkError(pattern, exact) ??
+        new Deno.errors.NotFound(`No such file or folder: ${pattern}`);
     }
-    if (!st.isDirectory) return [pattern];
+    if (!exact.isDirectory) return [pattern];
     const out: string[] = [];
     for await (const e of Deno.readDir(pattern)) {
       const lower = e.name.toLowerCase();
-      if (e.isFile && !e.name.startsWith(".") && DATA_EXTENSIONS.some((x) => lower.endsWith(x))) {
-        out.push(join(pattern, e.name));
-      }
+      if (e.name.startsWith(".") || !DATA_EXTENSIONS.some((x) => lower.endsWith(x))) continue;
+      if (await entryKind(pattern, e) === "file") out.push(join(pattern, e.name));
     }
     if (out.length === 0) throw new Deno.errors.NotFound(`No .csv or .json file in ${pattern}`);
-    return out.sort();
+    return await distinctFiles(out.sort());
   }
   const parts = pattern.split("/");
   const firstWild = parts.findIndex((p) => /[*?]/.test(p));
@@ -218,14 +220,26 @@ export async function expandPaths(pattern: string): Promise<string[]> {
         continue;
       }
       for (const e of entries) {
-        if (!re.test(e.name) || (last ? !e.isFile : !e.isDirectory)) continue;
+        if (!re.test(e.name) || await entryKind(d, e) !== (last ? "file" : "folder")) continue;
         next.push(parts.slice(0, firstWild).length === 0 && d === "." ? e.name : join(d, e.name));
       }
     }
     dirs = next;
   }
   if (dirs.length === 0) throw new Deno.errors.NotFound(`No file matches ${pattern}`);
-  return dirs.sort();
+  return await distinctFiles(dirs.sort());
+}
+
+/** Drops a file reached a second time through a symbolic link (the first path is kept). */
+async function distinctFiles(paths: string[]): Promise<string[]> {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const p of paths) {
+    const real = await Deno.realPath(p);
+    if (!seen.has(real)) out.push(p);
+    seen.add(real);
+  }
+  return out;
 }
 
 function segmentRegExp(seg: string): RegExp {

@@ -120,3 +120,43 @@ Deno.test("expandPaths() expands files, folders and globs, sorted", async () => 
   await assert.rejects(() => expandPaths(td("nothing-*.csv")), Deno.errors.NotFound);
   await assert.rejects(() => expandPaths(td("missing.csv")), Deno.errors.NotFound);
 });
+
+Deno.test("expandPaths() follows symbolic links in folders and globs, and names a loop or a broken link", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "prevision-links-" });
+  try {
+    const j = (...p: string[]) => [tmp, ...p].join("/");
+    for (const d of ["src", "in", "loop", "broken", "star"]) await Deno.mkdir(j(d));
+    await Deno.copyFile(td("ETH-USD.csv"), j("src", "ETH-USD.csv"));
+    await Deno.symlink(j("src", "ETH-USD.csv"), j("in", "ETH-USD.csv"));
+    await Deno.symlink(j("src"), j("in", "sub"));
+    await Deno.symlink(j("src", "ETH-USD.csv"), j("src", "again.csv"));
+    assert.deepEqual(await expandPaths(j("in")), [j("in", "ETH-USD.csv")], "folder");
+    assert.deepEqual(await expandPaths(j("in", "*.csv")), [j("in", "ETH-USD.csv")], "glob");
+    assert.deepEqual(
+      await expandPaths(j("in", "s*", "*.csv")),
+      [j("in", "sub", "ETH-USD.csv")],
+      "a linked folder is entered; a file reached twice is read once",
+    );
+    await Deno.symlink(j("loop", "b.csv"), j("loop", "a.csv"));
+    await Deno.symlink(j("loop", "a.csv"), j("loop", "b.csv"));
+    await assert.rejects(
+      () => expandPaths(j("loop")),
+      /loop\/a\.csv: its symbolic links form a loop/,
+    );
+    await assert.rejects(() => expandPaths(j("loop", "a.csv")), /symbolic links form a loop/);
+    await Deno.symlink(j("gone.csv"), j("broken", "x.csv"));
+    await assert.rejects(
+      () => expandPaths(j("broken", "*.csv")),
+      /symbolic link to .*gone\.csv, which does not exist/,
+    );
+    await Deno.copyFile(td("ETH-USD.csv"), j("star", "f-*.csv"));
+    await Deno.copyFile(td("ETH-USD.csv"), j("star", "f-x.csv"));
+    assert.deepEqual(
+      await expandPaths(j("star", "f-*.csv")),
+      [j("star", "f-*.csv")],
+      "an existing path is exact",
+    );
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});

@@ -16,9 +16,10 @@
  *
  * @module
  */
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { acquireLock } from "../warehouse/lock.ts";
+import { swapIn } from "./_swap.ts";
 
 /** Options for {@link buildSite}. */
 export interface BuildOptions {
@@ -70,13 +71,16 @@ const NPM_VERSION_PINS = [
   "topojson-client@3.1.0",
 ];
 const LOCK_STALE_MS = 600_000;
+const STAGING_INFIX = ".new-";
 
 /** Modules of the project that the pages use, copied into `src/` (source → copy, from the root). */
 const SHARED_MODULES = [["core/stats.ts", "src/components/stats.ts"]] as const;
 
 /**
- * Builds the site with the Framework CLI (on Node) into `outDir`, after
- * clearing Framework's data-loader cache. Sets `lang="en"` on every page
+ * Builds the site with the Framework CLI (on Node) beside `outDir`, after
+ * clearing Framework's data-loader cache, then swaps it in whole (a rename):
+ * readers of `outDir` see the old site or the new one, never a partial one,
+ * and a failed build leaves the old site in place. Sets `lang="en"` on every page
  * and lets pages zoom.
  * Throws an Error holding the tail of the CLI's output when the build fails.
  *
@@ -103,6 +107,9 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildResult
   }
   const cacheDir = join(root, "src", ".observablehq");
   await Deno.mkdir(join(cacheDir, "cache"), { recursive: true });
+  // Built beside outDir, then swapped in whole: the served site is never partial.
+  const staging = `${outDir}${STAGING_INFIX}${Date.now()}-${Deno.pid}`;
+  let pages: string[] = [];
   const unlock = await acquireLock(join(cacheDir, "cache", LOCK_NAME), {
     what: "site build",
     waitMs: LOCK_WAIT_MS,
@@ -111,7 +118,10 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildResult
   try {
     await clearLoaderCache(join(cacheDir, "cache"));
     await copySharedModules(root);
-    await clearOutDir(outDir, root);
+    await checkOutDir(outDir, root);
+    await Deno.mkdir(dirname(outDir), { recursive: true });
+    await removeLeftovers(outDir);
+    await Deno.mkdir(staging, { recursive: true });
     for (const pin of NPM_VERSION_PINS) {
       await Deno.mkdir(join(cacheDir, "cache", "_npm", pin), { recursive: true });
     }
@@ -123,7 +133,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildResult
         FORCE_COLOR: "0",
         OBSERVABLE_TELEMETRY_DISABLE: "true",
         PREVISION_DENO: Deno.execPath(),
-        PREVISION_SITE_OUTPUT: outDir,
+        PREVISION_SITE_OUTPUT: staging,
         ...options.env,
       },
       stdout: "piped",
@@ -132,17 +142,20 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildResult
     const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
     if (!out.success) {
       throw new Error(
-        `Site build failed (node ${FRAMEWORK_BIN} build exited with ${out.code}):\n${
-          tail(text, 30)
-        }`,
+        `Site build failed (node ${FRAMEWORK_BIN} build exited with ${out.code}); ` +
+          `${outDir} is unchanged:\n${tail(text, 30)}`,
       );
     }
+    pages = await htmlFiles(staging);
+    if (pages.length === 0) {
+      throw new Error(`Site build wrote no HTML pages; ${outDir} is unchanged`);
+    }
+    for (const page of pages) await fixHtml(join(staging, page), "en");
+    await swapIn(staging, outDir);
   } finally {
+    await Deno.remove(staging, { recursive: true }).catch(() => {});
     await unlock();
   }
-  const pages = await htmlFiles(outDir);
-  if (pages.length === 0) throw new Error(`Site build wrote no HTML pages into ${outDir}`);
-  for (const page of pages) await fixHtml(join(outDir, page), "en");
   return { outDir, pages, ms: Math.round(performance.now() - started) };
 }
 
@@ -178,11 +191,10 @@ async function copySharedModules(root: string): Promise<void> {
 }
 
 /**
- * Framework clears its output only inside the working directory and refuses
- * to overwrite files elsewhere, so the previous build is removed here — but
- * only a directory that is empty or holds a previous build.
+ * The build replaces `outDir` whole, so it must be empty or hold a previous
+ * site build (never the project, never someone's folder).
  */
-async function clearOutDir(outDir: string, root: string): Promise<void> {
+async function checkOutDir(outDir: string, root: string): Promise<void> {
   const entries = await Array.fromAsync(Deno.readDir(outDir)).catch(() => []);
   if (entries.length === 0) return;
   if (outDir === root || !entries.some((e) => e.name === "_observablehq")) {
@@ -190,7 +202,20 @@ async function clearOutDir(outDir: string, root: string): Promise<void> {
       `Refusing to build the site into ${outDir}: it is not empty and holds no previous site build.`,
     );
   }
-  await Deno.remove(outDir, { recursive: true });
+}
+
+/**
+ * Removes staging and set-aside folders (`dist.new-*`, `dist.old-*`) that a
+ * killed build left beside `outDir`. Builds hold the lock, so none is in use.
+ */
+async function removeLeftovers(outDir: string): Promise<void> {
+  const parent = dirname(outDir);
+  const prefixes = [STAGING_INFIX, ".old-"].map((infix) => basename(outDir) + infix);
+  for await (const e of Deno.readDir(parent)) {
+    if (e.isDirectory && prefixes.some((p) => e.name.startsWith(p))) {
+      await Deno.remove(join(parent, e.name), { recursive: true });
+    }
+  }
 }
 
 /**

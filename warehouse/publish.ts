@@ -8,8 +8,8 @@
  *
  * @module
  */
-import { join } from "node:path";
-import type { Warehouse } from "./db.ts";
+import { join, relative } from "node:path";
+import { literalPath, type Warehouse } from "./db.ts";
 import { exportKeys, keysFile } from "./keys.ts";
 import { importRequestLogs, requestLogDir } from "./request_logs.ts";
 import {
@@ -19,6 +19,14 @@ import {
   type SnapshotManifest,
   snapshotRoot,
 } from "./snapshot.ts";
+
+/**
+ * A snapshot's manifest as this module writes it: {@link SnapshotManifest}
+ * plus `files`, the row count of every Parquet file published, keyed by its
+ * path inside the snapshot folder (`ohlcv/exchange=…/symbol_key=…/timeframe=…/data_0.parquet`,
+ * `markets.parquet`, …), so a reader can check that each is there and whole.
+ */
+export type PublishedManifest = SnapshotManifest & { files: Record<string, number> };
 
 /** Options for publishing. */
 export interface PublishOptions {
@@ -61,13 +69,13 @@ export async function carryOver(wh: Warehouse, options: PublishOptions = {}): Pr
 export async function publish(
   wh: Warehouse,
   options: PublishOptions = {},
-): Promise<SnapshotManifest> {
+): Promise<PublishedManifest> {
   await carryOver(wh, options);
   return await publishSnapshot(wh);
 }
 
 /** What {@link publishIfChanged} did: published a snapshot, or kept the current one. */
-export type Published = { published: SnapshotManifest; kept?: undefined } | {
+export type Published = { published: PublishedManifest; kept?: undefined } | {
   published?: undefined;
   kept: string;
 };
@@ -99,6 +107,8 @@ export async function publishIfChanged(
 
 /**
  * Writes a new snapshot of `wh` and makes it current. Returns its manifest.
+ * First removes what killed publishes left: their `.tmp-<id>` folders and
+ * `.CURRENT-<id>` pointers older than this publish.
  *
  * @example
  * ```ts
@@ -109,12 +119,14 @@ export async function publishIfChanged(
 export async function publishSnapshot(
   wh: Warehouse,
   root = snapshotRoot(wh.path),
-): Promise<SnapshotManifest> {
+): Promise<PublishedManifest> {
   const now = new Date();
   const id = now.toISOString().replace(/[-:.]/g, "").replace("T", "-") +
     "-" + crypto.randomUUID().slice(0, 8);
   const dir = join(root, id);
   const tmp = join(root, `.tmp-${id}`);
+  await Deno.mkdir(root, { recursive: true });
+  await removeKilledPublishes(root, id, now);
   await Deno.mkdir(tmp, { recursive: true });
   const tables: Record<string, number> = {};
   const q = (p: string) => p.replaceAll("'", "''");
@@ -149,12 +161,13 @@ export async function publishSnapshot(
     const sv = await wh.one<{ v: number }>(
       "SELECT max(version) AS v FROM schema_version",
     );
-    const manifest: SnapshotManifest = {
+    const manifest: PublishedManifest = {
       id,
       created_at: now.toISOString(),
       schema_version: sv?.v ?? 0,
       tables,
       mark: await contentMark(wh),
+      files: await fileRows(wh, tmp),
     };
     await Deno.writeTextFile(
       join(tmp, "manifest.json"),
@@ -205,6 +218,36 @@ export async function currentSnapshotMark(root: string): Promise<string | undefi
     return typeof m.mark === "string" ? m.mark : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** The row count of every Parquet file under `dir`, by its path relative to `dir` ("/"-separated). */
+async function fileRows(wh: Warehouse, dir: string): Promise<Record<string, number>> {
+  const rows = await wh.rows<{ file: string; n: number }>(
+    `SELECT file_name AS file, num_rows AS n FROM parquet_file_metadata($glob) ORDER BY file_name`,
+    { glob: literalPath(dir) + "/**/*.parquet" },
+  );
+  const files: Record<string, number> = {};
+  for (const r of rows) {
+    files[relative(dir, r.file).replaceAll("\\", "/")] = Number(r.n);
+  }
+  return files;
+}
+
+/**
+ * Removes the partial folders (`.tmp-<id>`) and pointers (`.CURRENT-<id>`)
+ * of publishes killed before they finished. Only ones older than this
+ * publish (`id`, started at `started`) are touched: a newer one may be in
+ * progress. Ids begin with their UTC start time, so they sort by age.
+ */
+async function removeKilledPublishes(root: string, id: string, started: Date): Promise<void> {
+  for await (const e of Deno.readDir(root)) {
+    const m = /^\.(tmp|CURRENT)-(.+)$/.exec(e.name);
+    if (!m || m[2] >= id) continue;
+    const path = join(root, e.name);
+    const st = await Deno.lstat(path).catch(() => undefined);
+    if (!st || (st.mtime && st.mtime >= started)) continue;
+    await Deno.remove(path, { recursive: true }).catch(() => {});
   }
 }
 

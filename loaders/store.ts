@@ -6,7 +6,8 @@
  * values go to `rejects` with reason "superseded") and records every rejected
  * row with its `file:line` or request. `ingest_runs` keeps
  * rows_read = rows_loaded + rows_rejected + rows_duplicate. If anything
- * fails, the warehouse is left as it was and a `failed` run is recorded.
+ * fails, the warehouse is left as it was and a `failed` run is recorded; a
+ * run killed mid-way is marked `interrupted` by the next one (`_runs.ts`).
  *
  * @module
  */
@@ -15,6 +16,7 @@ import type { Series } from "../core/series.ts";
 import type { Rejected, SourcedCandle } from "./validate.ts";
 import { appendRejects, appendSeries, createStage, dropStage, stagedRows } from "./_stage.ts";
 import { dropValidation, recordRejects, validateStage } from "./_validate_sql.ts";
+import { beginRun, endRun } from "./_runs.ts";
 
 /** One series as read from a source. */
 export interface SeriesInput extends Series {
@@ -125,11 +127,15 @@ export async function ingestStaged(
   const started = new Date().toISOString();
   const exchanges = options.exchanges.join(",");
   let rows_read = options.rowsRead;
+  // Visible from now on: a kill before the end leaves a `running` row that the
+  // next run marks `interrupted`.
+  await beginRun(wh, { run_id, source, started, exchange: exchanges, params: options.params });
   // A bounded budget: past it DuckDB spills to the warehouse's temp directory
   // (beside its file), so memory stays flat as files grow. An in-memory
   // warehouse has no such directory and keeps its setting.
-  const restore = wh.path === ":memory:" ? undefined : await lowerMemoryLimit(wh);
+  let restore: (() => Promise<void>) | undefined;
   try {
+    restore = wh.path === ":memory:" ? undefined : await lowerMemoryLimit(wh);
     await createStage(wh);
     for (const stage of stagers) {
       const ord = await stagedRows(wh);
@@ -180,6 +186,8 @@ export async function ingestStaged(
     };
     await recordRun(wh, failed, source, exchanges, started, options.params).catch(() => {});
     throw err;
+  } finally {
+    endRun(run_id);
   }
 }
 
@@ -332,7 +340,7 @@ async function recordRun(
   params: unknown,
 ): Promise<void> {
   await wh.run(
-    `INSERT INTO ingest_runs (run_id, source, started_at, finished_at, status, rows_read,
+    `INSERT OR REPLACE INTO ingest_runs (run_id, source, started_at, finished_at, status, rows_read,
        rows_loaded, rows_rejected, rows_duplicate, message, exchange, params)
      VALUES (?, ?, ?::TIMESTAMP, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?::JSON)`,
     [

@@ -298,3 +298,36 @@ Deno.test("ingestSeries() keeps one row per stored candle when times differ belo
   assert.deepEqual(rows.map((x) => [x.n, x.close]), [[1, 102], [1, 101]]);
   wh.close();
 });
+
+Deno.test("ingestStaged() run killed mid-way shows as interrupted in ingest_runs on the next run", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "prevision-killed-ingest-" });
+  try {
+    const path = `${dir}/w.duckdb`;
+    const child = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("./testdata/killed_ingest.ts", import.meta.url).pathname, path],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.equal(child.signal, "SIGKILL", new TextDecoder().decode(child.stderr));
+    const wh = await openWarehouse(path);
+    const r = await ingestSeries(wh, "sample", series([candle(0), candle(1)]), { now: NOW });
+    const runs = await wh.rows<Record<string, unknown>>(
+      `SELECT run_id, status, rows_read, rows_loaded, rows_rejected, rows_duplicate, message,
+              finished_at IS NOT NULL AS finished
+       FROM ingest_runs ORDER BY started_at`,
+    );
+    wh.close();
+    assert.equal(runs.length, 2);
+    const [killed, next] = runs;
+    assert.equal(killed.status, "interrupted");
+    assert.match(String(killed.message), new RegExp(`interrupted.*noticed by run ${r.run_id}`));
+    assert.deepEqual(
+      [killed.rows_read, killed.rows_loaded, killed.rows_rejected, killed.rows_duplicate],
+      [0, 0, 0, 0],
+    );
+    assert.equal(killed.finished, true);
+    assert.deepEqual([next.status, next.rows_read, next.rows_loaded], ["ok", 2, 2]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -51,13 +51,30 @@ export class Warehouse {
 
   /** Runs a statement; returns nothing. */
   async run(sql: string, params?: Params): Promise<void> {
-    await this.conn.run(sql, params);
+    try {
+      await this.conn.run(sql, params);
+    } catch (err) {
+      throw await this.named(err);
+    }
   }
 
   /** Runs a query and returns plain row objects. */
   async rows<T = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.conn.runAndReadAll(sql, params);
-    return reader.getRowObjectsJS().map((r) => plainRow(r) as T);
+    try {
+      const reader = await this.conn.runAndReadAll(sql, params);
+      return reader.getRowObjectsJS().map((r) => plainRow(r) as T);
+    } catch (err) {
+      throw await this.named(err);
+    }
+  }
+
+  /** A full disk as an {@link OutOfSpaceError} naming where; any other error as it is. */
+  private async named(err: unknown): Promise<unknown> {
+    const text = err instanceof Error ? err.message : String(err);
+    if (!OUT_OF_SPACE.test(text)) return err;
+    const temp = await this.conn.runAndReadAll("SELECT current_setting('temp_directory')")
+      .then((r) => String(r.getRows()[0]?.[0] ?? ""), () => "");
+    return new OutOfSpaceError(outOfSpaceMessage(text, this.path, temp), { cause: err });
   }
 
   /** Runs a query and returns its first row, or undefined. */
@@ -229,4 +246,34 @@ function plainValue(v: unknown): unknown {
  */
 export function literalPath(path: string): string {
   return path.replace(/[*?[]/g, (c) => `[${c}]`);
+}
+
+/** DuckDB's ways of saying the disk is full: a write that failed, or a temp directory it could not spill into. */
+const OUT_OF_SPACE =
+  /No space left on device|ENOSPC|could not write all bytes|failed to offload data block|max_temp_directory_size/i;
+
+/** The disk under the warehouse or its temp directory is full. */
+export class OutOfSpaceError extends Error {
+  override name = "OutOfSpaceError";
+}
+
+/**
+ * The message for a DuckDB error that means a full disk (DuckDB reports a
+ * full temp directory as "Out of Memory"): it says so and names the paths.
+ *
+ * @example
+ * ```ts
+ * outOfSpaceMessage("Out of Memory Error: failed to offload data block of size 96.0 KiB (2.6 MiB/2.6 MiB used).", "data/w.duckdb", "data/w.duckdb.tmp");
+ * // "Out of disk space: DuckDB could not spill to its temp directory data/w.duckdb.tmp …"
+ * ```
+ */
+export function outOfSpaceMessage(duckdb: string, dbPath: string, tempDir: string): string {
+  const first = duckdb.split("\n")[0].trim();
+  const spill = /offload|max_temp_directory_size/i.test(duckdb);
+  const temp = tempDir || `${dbPath}.tmp`;
+  const where = spill
+    ? `spill to its temp directory ${temp}`
+    : `write to ${dbPath} (or its temp directory ${temp})`;
+  return `Out of disk space: DuckDB could not ${where}. Free space on that disk and run again ` +
+    `(DuckDB said: ${first})`;
 }

@@ -33,6 +33,7 @@ import { headLines } from "./_text.ts";
 import { inferTimeframe } from "./spacing.ts";
 import { normalizeSymbol } from "./symbols.ts";
 import { brokenLinkError, entryKind } from "./_links.ts";
+import { readText } from "./_decode.ts";
 import { cryptodatadownload } from "./formats/cryptodatadownload.ts";
 import { coinmarketcapKaggle } from "./formats/coinmarketcap_kaggle.ts";
 import { yahoo } from "./formats/yahoo.ts";
@@ -91,7 +92,7 @@ export async function readCandleFile(
   path: string,
   options: FileIngestOptions = {},
 ): Promise<ReadFile> {
-  const text = await Deno.readTextFile(path);
+  const text = await readText(path);
   return parseCandleText(text, path, options);
 }
 

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { openWarehouse, type Warehouse } from "../../warehouse/db.ts";
-import { expandPaths, FileFormatError, ingestFiles, MissingOptionError } from "./mod.ts";
+import {
+  expandPaths,
+  FileFormatError,
+  ingestFiles,
+  MissingOptionError,
+  readCandleFile,
+} from "./mod.ts";
 
 const TD = fileURLToPath(new URL("./testdata/", import.meta.url));
 const td = (name = "") => TD + name; // not through URL: `?` in a glob is not a query
@@ -155,6 +161,38 @@ Deno.test("expandPaths() follows symbolic links in folders and globs, and names 
       await expandPaths(j("star", "f-*.csv")),
       [j("star", "f-*.csv")],
       "an existing path is exact",
+    );
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("readCandleFile() decodes UTF-16 with a byte-order mark and names UTF-16 without one", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "prevision-utf16-" });
+  try {
+    const text = await Deno.readTextFile(td("ETH-USD.csv"));
+    const utf16 = (s: string, be: boolean) => {
+      const out = new Uint8Array(s.length * 2);
+      for (let i = 0; i < s.length; i++) {
+        out[2 * i + (be ? 1 : 0)] = s.charCodeAt(i) & 0xff;
+        out[2 * i + (be ? 0 : 1)] = s.charCodeAt(i) >> 8;
+      }
+      return out;
+    };
+    const want = await readCandleFile(td("ETH-USD.csv"));
+    for (const [name, be] of [["le", false], ["be", true]] as const) {
+      const bom = be ? [0xfe, 0xff] : [0xff, 0xfe];
+      const path = `${tmp}/ETH-USD-${name}.csv`;
+      await Deno.writeFile(path, new Uint8Array([...bom, ...utf16(text, be)]));
+      const got = await readCandleFile(path);
+      assert.equal(got.format, want.format, name);
+      assert.deepEqual(got.series.map((s) => s.rows.length), want.series.map((s) => s.rows.length));
+    }
+    const bare = `${tmp}/ETH-USD-bare.csv`;
+    await Deno.writeFile(bare, utf16(text, false));
+    await assert.rejects(
+      () => readCandleFile(bare),
+      /ETH-USD-bare\.csv: it looks like UTF-16LE text/,
     );
   } finally {
     await Deno.remove(tmp, { recursive: true });

@@ -35,6 +35,7 @@ import type { Rejected } from "../validate.ts";
 import { fields, lines } from "../files/_text.ts";
 import { epochToMs, parseDateTime } from "../files/_time.ts";
 import { FileFormatError, MissingOptionError } from "../files/errors.ts";
+import { readText } from "../files/_decode.ts";
 import { normalizeSymbol } from "../files/symbols.ts";
 import { firstChar } from "../files/_json.ts";
 import { dailyAvailableAt, DAY_MS, dayOf } from "./available.ts";
@@ -91,7 +92,7 @@ export async function readSignalFile(
   path: string,
   options: SignalFileOptions,
 ): Promise<ParsedSignalFile> {
-  return parseSignalText(await Deno.readTextFile(path), path, options);
+  return parseSignalText(await readText(path), path, options);
 }
 
 /**

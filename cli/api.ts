@@ -1,12 +1,13 @@
 /**
- * `api`: registers the key in `PREVISION_API_KEY`, then serves the API (and
- * the built site, when there is one) until stopped.
+ * `api`: serves the API (and the built site, when there is one) until
+ * stopped, accepting the key in `PREVISION_API_KEY` at once; the key is
+ * registered in the warehouse in the background, once no writer runs.
  *
  * @module
  */
 import type { Config } from "../core/config.ts";
 import { serveApi } from "../api/serve.ts";
-import { consoleLog, registerEnvKey } from "../jobs/mod.ts";
+import { acceptEnvKey, consoleLog } from "../jobs/mod.ts";
 
 /**
  * Runs `api`; `newKey` (shown once) and `readyIn` come from `start`.
@@ -16,7 +17,7 @@ export async function api(
   cfg: Config,
   extra: { newKey?: string; readyIn?: string } = {},
 ): Promise<number> {
-  await registerEnvKey(cfg, { log: consoleLog });
+  const envKey = await acceptEnvKey(cfg, { log: consoleLog });
   const server = await serveApi(cfg);
   const base = `http://127.0.0.1:${server.port}`;
   console.log(`
@@ -29,12 +30,13 @@ Prévision is serving${extra.readyIn ? ` (ready in ${extra.readyIn})` : ""}:
   ${extra.newKey}
 Try:  curl -H "Authorization: Bearer ${extra.newKey}" "${base}/api/v1/forecasts?symbol=BTC/USDT&timeframe=1h"`);
   } else if (cfg.apiKey) {
-    console.log(`The key in PREVISION_API_KEY is registered. Try:
+    console.log(`The key in PREVISION_API_KEY is accepted. Try:
   curl -H "Authorization: Bearer $PREVISION_API_KEY" "${base}/api/v1/forecasts?symbol=BTC/USDT&timeframe=1h"`);
   } else {
     console.log(`Use an existing key, or make one: deno task keys create --name me`);
   }
   console.log("Stop with Ctrl-C.");
   await server.finished;
+  await envKey?.registered;
   return 0;
 }

@@ -13,8 +13,11 @@ import {
   listKeys,
   registerKey,
   revokeKey,
+  splitKey,
   type StoredKey,
 } from "../warehouse/keys.ts";
+import { sha256Hex } from "../core/hash.ts";
+import { dirname } from "node:path";
 import { consoleLog, type Log } from "./log.ts";
 import { withWriter } from "./writer.ts";
 
@@ -70,6 +73,65 @@ export async function registerEnvKey(cfg: Config, options: { log?: Log } = {}): 
     await registerKey(wh, cfg.apiKey!, ENV_KEY_NAME);
     await exportKeys(wh, keysFile(cfg.db));
   }, { log: options.log ?? consoleLog });
+}
+
+/**
+ * Makes the API accept the key in `PREVISION_API_KEY` at once, without
+ * waiting for a running writer: its hash is added to the keys file the API
+ * reads (when that file does not list it yet, revoked or not), and the key
+ * is registered in the warehouse in the background once the writer is free
+ * (which rewrites the keys file from the warehouse). Returns that
+ * registration (`registered`, which never rejects: a failure is logged), or
+ * undefined when no key is set. A key shorter than 16 characters throws at once.
+ *
+ * @example
+ * ```ts
+ * const env = await acceptEnvKey(cfg);
+ * // … serve …
+ * await env?.registered;
+ * ```
+ */
+export async function acceptEnvKey(
+  cfg: Config,
+  options: { log?: Log } = {},
+): Promise<{ registered: Promise<void> } | undefined> {
+  if (!cfg.apiKey) return undefined;
+  if (cfg.apiKey.length < 16) {
+    throw new RangeError("PREVISION_API_KEY must be at least 16 characters long");
+  }
+  const log = options.log ?? consoleLog;
+  const path = keysFile(cfg.db);
+  const { key_id, secret } = await splitKey(cfg.apiKey);
+  const text = await Deno.readTextFile(path).catch(() => "[]");
+  let keys: StoredKey[];
+  try {
+    keys = JSON.parse(text) as StoredKey[];
+  } catch {
+    keys = [];
+  }
+  if (!keys.some((k) => k.key_id === key_id)) {
+    keys.push({
+      key_id,
+      name: ENV_KEY_NAME,
+      secret_sha256: await sha256Hex(new TextEncoder().encode(secret)),
+      created_at: new Date().toISOString().replace("Z", ""),
+      expires_at: null,
+      revoked_at: null,
+    });
+    await Deno.mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.${crypto.randomUUID()}.tmp`;
+    await Deno.writeTextFile(tmp, JSON.stringify(keys, null, 1), { mode: 0o600 });
+    await Deno.rename(tmp, path);
+  }
+  // Wrapped in an object: an async function returning a bare promise would await it.
+  const registered = registerEnvKey(cfg, { log }).catch((err) =>
+    log.err(
+      `PREVISION_API_KEY not registered in the warehouse: ${
+        err instanceof Error ? err.message : String(err)
+      }`,
+    )
+  );
+  return { registered };
 }
 
 /**

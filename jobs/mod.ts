@@ -47,5 +47,12 @@ export {
 } from "./train.ts";
 export { forecastAndLog, forecastJob, type ForecastJobReport, logLedger } from "./forecast.ts";
 export { updateJob, type UpdateOptions, type UpdateReport } from "./update.ts";
-export { ENV_KEY_NAME, type KeyStore, registerEnvKey, startKey, withKeys } from "./keys.ts";
+export {
+  acceptEnvKey,
+  ENV_KEY_NAME,
+  type KeyStore,
+  registerEnvKey,
+  startKey,
+  withKeys,
+} from "./keys.ts";
 export { queryWarehouse } from "./sql.ts";

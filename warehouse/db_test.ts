@@ -23,7 +23,9 @@ Deno.test("Warehouse.run() names a full temp directory as out of disk space, wit
   const wh = await openWarehouse(`${dir}/w.duckdb`);
   try {
     // A temp directory that can hold nothing stands for a full disk: DuckDB says "Out of Memory".
-    await wh.run("SET memory_limit = '32MB'; SET max_temp_directory_size = '1MiB'; SET threads = 1");
+    await wh.run(
+      "SET memory_limit = '32MB'; SET max_temp_directory_size = '1MiB'; SET threads = 1",
+    );
     await assert.rejects(
       wh.run(
         "CREATE TEMP TABLE big AS SELECT range AS i, md5(range::VARCHAR) AS s FROM range(2000000) ORDER BY s",

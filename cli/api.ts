@@ -30,8 +30,10 @@ Prévision is serving${extra.readyIn ? ` (ready in ${extra.readyIn})` : ""}:
   ${extra.newKey}
 Try:  curl -H "Authorization: Bearer ${extra.newKey}" "${base}/api/v1/forecasts?symbol=BTC/USDT&timeframe=1h"`);
   } else if (cfg.apiKey) {
-    console.log(`The key in PREVISION_API_KEY is accepted. Try:
-  curl -H "Authorization: Bearer $PREVISION_API_KEY" "${base}/api/v1/forecasts?symbol=BTC/USDT&timeframe=1h"`);
+    console.log(
+      `The key in PREVISION_API_KEY is registered (for this server at once; in the warehouse once no writer runs). Try:
+  curl -H "Authorization: Bearer $PREVISION_API_KEY" "${base}/api/v1/forecasts?symbol=BTC/USDT&timeframe=1h"`,
+    );
   } else {
     console.log(`Use an existing key, or make one: deno task keys create --name me`);
   }

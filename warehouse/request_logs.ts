@@ -6,7 +6,7 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import type { Warehouse } from "./db.ts";
+import { literalPath, type Warehouse } from "./db.ts";
 
 /** Moves flushed request logs into `api_requests`, then removes the files. */
 export async function importRequestLogs(wh: Warehouse, dir: string): Promise<number> {
@@ -36,7 +36,8 @@ export async function importRequestLogs(wh: Warehouse, dir: string): Promise<num
     return 0;
   }
   if (files.length === 0) return 0;
-  const q = (p: string) => `'${p.replaceAll("'", "''")}'`;
+  // Exact paths: a data folder named with `[`, `*` or `?` must not turn a log file into a pattern.
+  const q = (p: string) => `'${literalPath(p).replaceAll("'", "''")}'`;
   const n = await wh.transaction(async () => {
     const before = (await wh.one<{ n: number }>("SELECT count(*) AS n FROM api_requests"))!.n;
     await wh.run(

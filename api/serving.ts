@@ -285,19 +285,26 @@ async function loadModels(db: Awaited<ReturnType<typeof openSnapshot>>["db"]) {
 
 /**
  * Holds the current view and swaps in a new one when the snapshot pointer
- * changes (checked every `intervalMs`).
+ * changes (checked every `intervalMs`). One load at a time: ticks and calls
+ * during a load join it instead of queuing more, and {@link LiveView.stop}
+ * waits for it, so no load is left running in the DuckDB addon when the
+ * process (or a test) ends.
  *
  * @example
  * ```ts
  * const live = await LiveView.start(root);
  * live.view; // always a complete snapshot
+ * await live.stop();
  * ```
  */
 export class LiveView {
   #view: ServingView | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #refreshing: Promise<void> | undefined;
+  #stopped = false;
   lastError: string | undefined;
+  /** How many snapshot loads were started (each reload of a new snapshot is one). */
+  loadsStarted = 0;
 
   private constructor(readonly root: string) {}
 
@@ -306,8 +313,11 @@ export class LiveView {
     const live = new LiveView(root);
     await live.refresh();
     const ms = options.intervalMs ?? 2000;
-    if (ms > 0) {
-      const timer = setInterval(() => live.refresh(), ms);
+    if (ms > 0 && !live.#stopped) {
+      // A tick while a load runs is dropped, not queued: the next tick looks again.
+      const timer = setInterval(() => {
+        if (live.#refreshing === undefined) live.refresh();
+      }, ms);
       Deno.unrefTimer(timer);
       live.#timer = timer;
     }
@@ -329,9 +339,11 @@ export class LiveView {
   /**
    * Loads the newest snapshot when it changed; keeps the last good one on
    * error. One load at a time: a call while one runs waits for that one (a
-   * load slower than the interval must not start another beside it).
+   * load slower than the interval must not start another beside it). Does
+   * nothing once stopped.
    */
   refresh(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
     return this.#refreshing ??= this.#refresh().finally(() => this.#refreshing = undefined);
   }
 
@@ -343,6 +355,7 @@ export class LiveView {
         if (id) this.lastError = undefined;
         return;
       }
+      this.loadsStarted++;
       this.#view = await loadView(this.root, id);
       this.lastError = undefined;
     } catch (err) {
@@ -355,8 +368,11 @@ export class LiveView {
     }
   }
 
-  /** Stops watching. */
-  stop(): void {
+  /** Stops watching, and resolves once the load in flight (if any) has finished. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#refreshing;
   }
 }

@@ -45,7 +45,7 @@ Deno.test({
     }
     stop = true;
     await traffic;
-    live.stop();
+    await live.stop();
     assert.deepEqual(
       [...statuses.keys()],
       [200],
@@ -59,5 +59,64 @@ Deno.test({
       "the broken pointer is reported, the last good view kept",
     );
     await Deno.remove(fx.dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "stop() waits for the reload in flight, and no reload starts after it",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const fx = await makeApiFixture();
+    try {
+      const live = await LiveView.start(fx.root, { intervalMs: 0 });
+      const wh = await openWarehouse(fx.db);
+      let next: string;
+      try {
+        await advanceFixture(wh, Date.UTC(2025, 5, 2, 12, 30));
+        next = (await publishSnapshot(wh)).id;
+      } finally {
+        wh.close();
+      }
+      // A reload left in flight at the end of the work: stopping must wait for it, so the
+      // files can go and the process can end without a load running in the DuckDB addon.
+      live.refresh();
+      await live.stop();
+      assert.equal(live.view!.snapshotId, next, "the reload in flight had finished");
+      await Deno.writeTextFile(join(fx.root, "CURRENT"), "after-stop\n");
+      await live.refresh();
+      assert.equal(live.view!.snapshotId, next, "a stopped view loads nothing");
+      assert.equal(live.lastError, undefined);
+    } finally {
+      await Deno.remove(fx.dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "ticks during a reload coalesce: one load runs, none is queued behind it",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const fx = await makeApiFixture();
+    try {
+      const live = await LiveView.start(fx.root, { intervalMs: 1 });
+      const before = live.loadsStarted;
+      const wh = await openWarehouse(fx.db);
+      try {
+        await advanceFixture(wh, Date.UTC(2025, 5, 2, 12, 30));
+        await publishSnapshot(wh);
+      } finally {
+        wh.close();
+      }
+      // Many 1 ms ticks and explicit calls pass while the new snapshot loads.
+      const calls = Array.from({ length: 20 }, () => live.refresh());
+      await Promise.all(calls);
+      await new Promise((r) => setTimeout(r, 30));
+      await live.stop();
+      assert.equal(live.loadsStarted - before, 1, "one load for one new snapshot");
+    } finally {
+      await Deno.remove(fx.dir, { recursive: true });
+    }
   },
 });

@@ -7,21 +7,19 @@
  *
  * @module
  */
-import { currentSnapshotId, openSnapshot } from "../warehouse/snapshot.ts";
+import { currentSnapshotId, openSnapshot, readDoubleColumns } from "../warehouse/snapshot.ts";
 import { TIMEFRAMES } from "../core/candles.ts";
 import { seriesKey } from "../core/series.ts";
-import type { Candle, Forecast, HistoryPoint, SignalRow } from "./schemas.ts";
+import type { Forecast, HistoryPoint, SignalRow } from "./schemas.ts";
 
 /** One series in memory, candles as columns (oldest first). */
 export interface SeriesData {
   exchange: string;
   symbol: string;
   timeframe: string;
+  /** Open times, ms since the epoch. No text is made per candle at load: a page's JSON or
+   * CSV is written from these columns when it is asked for (and cached per page). */
   ts: Float64Array;
-  /** `ts` as ISO-8601 strings, made once at load (the OHLCV hot path). */
-  iso: string[];
-  /** Each candle as its JSON object text, made once at load: pages are joined, not stringified. */
-  json: string[];
   open: Float64Array;
   high: Float64Array;
   low: Float64Array;
@@ -88,37 +86,23 @@ export async function loadView(root: string, id?: string): Promise<ServingView> 
     );
     const series = new Map<string, SeriesData>();
     for (const m of markets) {
-      const cols = await db.columns(
+      const cols = await readDoubleColumns(
+        db,
         `SELECT epoch_ms(ts)::DOUBLE AS ts, open, high, low, close, volume FROM ohlcv
          WHERE exchange = ? AND symbol = ? AND timeframe = ? ORDER BY ts`,
         [m.exchange, m.symbol, m.timeframe],
+        Number(m.candles),
       );
-      const f = (k: string) => Float64Array.from(cols[k] as number[]);
-      const [ts, open, high, low, close, volume] = ["ts", "open", "high", "low", "close", "volume"]
-        .map(f);
-      const iso = Array.from(ts, (t) => new Date(t).toISOString());
       series.set(seriesKey(m), {
         exchange: m.exchange,
         symbol: m.symbol,
         timeframe: m.timeframe,
-        ts,
-        iso,
-        json: iso.map((t, i) => {
-          const candle: Candle = {
-            ts: t,
-            open: open[i],
-            high: high[i],
-            low: low[i],
-            close: close[i],
-            volume: volume[i],
-          };
-          return JSON.stringify(candle);
-        }),
-        open,
-        high,
-        low,
-        close,
-        volume,
+        ts: cols.ts,
+        open: cols.open,
+        high: cols.high,
+        low: cols.low,
+        close: cols.close,
+        volume: cols.volume,
       });
     }
     const champs = await db.rows<{

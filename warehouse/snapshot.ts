@@ -15,9 +15,9 @@
  *
  * @module
  */
-import { DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBDoubleVector, DuckDBInstance } from "@duckdb/node-api";
 import { dirname, join, resolve } from "node:path";
-import { Warehouse } from "./db.ts";
+import { type Params, Warehouse } from "./db.ts";
 import { READER_VIEWS } from "./views.ts";
 
 /** Tables published as single Parquet files. */
@@ -117,4 +117,53 @@ export async function openSnapshot(
     await db.run(`CREATE VIEW ${name} AS ${sql}`);
   }
   return { id: snapId, manifest, db };
+}
+
+/**
+ * Runs a query whose columns are all DOUBLE and returns them as
+ * `Float64Array`s, read one DuckDB chunk (2048 rows) at a time: no JS value
+ * is made per row, and the event loop runs between chunks, so reading
+ * millions of rows never holds a reader's event loop for long (a NULL reads
+ * as NaN). `sizeHint` is the expected row count (the arrays grow past it).
+ *
+ * @example
+ * ```ts
+ * const { ts, close } = await readDoubleColumns(snap.db, "SELECT epoch_ms(ts)::DOUBLE AS ts, close FROM ohlcv");
+ * ```
+ */
+export async function readDoubleColumns(
+  db: Warehouse,
+  sql: string,
+  params?: Params,
+  sizeHint = 1024,
+): Promise<Record<string, Float64Array>> {
+  const result = await db.conn.stream(sql, params);
+  const names = result.columnNames();
+  let cap = Math.max(16, sizeHint);
+  let cols = names.map(() => new Float64Array(cap));
+  let n = 0;
+  for (let chunk = await result.fetchChunk(); chunk; chunk = await result.fetchChunk()) {
+    const rows = chunk.rowCount;
+    if (rows === 0) break;
+    if (n + rows > cap) {
+      cap = Math.max(cap * 2, n + rows);
+      cols = cols.map((c) => {
+        const grown = new Float64Array(cap);
+        grown.set(c.subarray(0, n));
+        return grown;
+      });
+    }
+    for (let j = 0; j < names.length; j++) {
+      const v = chunk.getColumnVector(j);
+      if (!(v instanceof DuckDBDoubleVector)) {
+        throw new TypeError(`readDoubleColumns: column ${names[j]} is not DOUBLE`);
+      }
+      const c = cols[j];
+      for (let i = 0; i < rows; i++) c[n + i] = v.getItem(i) ?? NaN;
+    }
+    n += rows;
+  }
+  const out: Record<string, Float64Array> = {};
+  names.forEach((name, j) => out[name] = n === cap ? cols[j] : cols[j].slice(0, n));
+  return out;
 }

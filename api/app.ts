@@ -17,6 +17,7 @@ import { HTTPException } from "hono/http-exception";
 import { requireKey } from "./auth.ts";
 import type { AppDeps, Env, RouteContext } from "./context.ts";
 import { fastForecasts } from "./fast_path.ts";
+import { boundedQuery, methodNotAllowed } from "./guards.ts";
 import { secure } from "./headers.ts";
 import { Metrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
@@ -57,7 +58,9 @@ export function createApp(deps: AppDeps) {
   };
   const app = new Hono<Env>();
 
-  // First: a champion's forecast polled again is answered from the cache, nothing else run.
+  // Before anything reads it: a query string over the bound is refused unparsed.
+  app.use(boundedQuery(ctx));
+  // Then: a champion's forecast polled again is answered from the cache, nothing else run.
   app.use(FORECAST.path, fastForecasts(ctx, FORECAST.path));
   app.use(async (c, next) => {
     const t0 = performance.now();
@@ -106,6 +109,8 @@ export function createApp(deps: AppDeps) {
     .route("/", modelsRoutes(ctx))
     .route("/", signalsRoutes(ctx));
 
+  // Any other method on a path served above: 405 with Allow (GET routes also answer HEAD).
+  for (const doc of ROUTE_DOCS) app.all(doc.path, methodNotAllowed);
   app.all("/api/*", (c) =>
     c.json({
       error: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 100)}`,

@@ -6,7 +6,7 @@
  */
 import { timeframeMs } from "../core/candles.ts";
 import { JSON_HEADERS, secured } from "./headers.ts";
-import type { Candle, HistoryPage } from "./schemas.ts";
+import type { HistoryPage } from "./schemas.ts";
 import type { ForecastRow, SeriesData } from "./serving.ts";
 
 /**
@@ -40,7 +40,7 @@ const num = (x: number) => Number.isFinite(x) ? String(x) : "null";
 /**
  * Candles `from` to `to` (exclusive) as the text of a JSON array's items,
  * written from the columns: the same text `JSON.stringify` gives each
- * {@link Candle} object, without making the objects.
+ * `Candle` object (schemas.ts), without making the objects.
  */
 export function candlesJson(s: SeriesData, from: number, to: number): string {
   const parts: string[] = new Array(Math.max(0, to - from));

@@ -78,6 +78,8 @@ export type ForecastRow = Omit<HistoryPoint, "closes_at" | "actual">;
  */
 export async function loadView(root: string, id?: string): Promise<ServingView> {
   const snap = await openSnapshot(root, id, { validate: true });
+  // One DuckDB thread: a reload leaves the other cores to the answers.
+  await snap.db.run("SET threads = 1");
   const db = snap.db;
   try {
     const markets = await db.rows<MarketRow & Record<string, unknown>>(

@@ -37,6 +37,8 @@ export class LiveView {
   #timer: ReturnType<typeof setInterval> | undefined;
   #refreshing: Promise<void> | undefined;
   #stopped = false;
+  /** Why the last load failed, as health may say it (nothing about the server). */
+  #reason: string | undefined;
   lastError: string | undefined;
   /**
    * Set while the current snapshot (`from`) is not being served because it
@@ -79,9 +81,10 @@ export class LiveView {
 
   /**
    * Loads the newest snapshot when it changed; when it cannot be served,
-   * serves the newest valid older one (see {@link LiveView.fallback}). One load at a time: a call while one runs waits for that one (a
-   * load slower than the interval must not start another beside it). Does
-   * nothing once stopped.
+   * serves the newest valid older one (see {@link LiveView.fallback}). One
+   * load at a time: a call while one runs waits for that one (a load slower
+   * than the interval must not start another beside it). Does nothing once
+   * stopped.
    */
   refresh(): Promise<void> {
     if (this.#stopped) return Promise.resolve();
@@ -116,8 +119,6 @@ export class LiveView {
       }
     }
   }
-
-  #reason: string | undefined;
 
   /** Loads snapshot `id`, or logs why it cannot be served and returns undefined. */
   async #load(id: string): Promise<ServingView | undefined> {

@@ -78,10 +78,10 @@ export type ForecastRow = Omit<HistoryPoint, "closes_at" | "actual">;
  */
 export async function loadView(root: string, id?: string): Promise<ServingView> {
   const snap = await openSnapshot(root, id, { validate: true });
-  // One DuckDB thread: a reload leaves the other cores to the answers.
-  await snap.db.run("SET threads = 1");
   const db = snap.db;
   try {
+    // One DuckDB thread: a reload leaves the other cores to the answers.
+    await db.run("SET threads = 1");
     const markets = await db.rows<MarketRow & Record<string, unknown>>(
       "SELECT *, exchange = 'sample' AS sample FROM markets ORDER BY exchange, symbol, timeframe",
     );

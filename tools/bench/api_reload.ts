@@ -6,7 +6,9 @@
  * `publishSnapshot`, then the API reloads it. The longest gap between two
  * answers and the p99 latency during the reload are compared with the same
  * figures over a window of the same load just before it, with no reload
- * (ratios > 1 mean the reload costs nothing); errors must be 0.
+ * (ratios > 1 mean the reload costs nothing); errors must be 0. Then four
+ * more publishes and reloads of the same size: RSS after the fifth against
+ * after the first.
  *
  * Client usage (internal): `deno run -A tools/bench/api_reload.ts <url> <key> <ms>`.
  *
@@ -95,6 +97,18 @@ export async function benchApiReload(): Promise<BenchResult[]> {
     }
     client.kill("SIGTERM");
     const out = await client.output();
+    // Memory: the API's RSS after four more publishes and reloads of the same size.
+    const rssFirst = Deno.memoryUsage().rss;
+    for (let k = 0; k < 4; k++) {
+      const w = await openWarehouse(fx.db);
+      try {
+        await publishSnapshot(w);
+      } finally {
+        w.close();
+      }
+      await live.refresh();
+    }
+    const rssFifth = Deno.memoryUsage().rss;
     const answers: Answer[] = new TextDecoder().decode(out.stdout).trim().split("\n")
       .filter((l) => l).map((l) => JSON.parse(l));
     const a = figures(answers, refStart, refEnd);
@@ -120,6 +134,15 @@ export async function benchApiReload(): Promise<BenchResult[]> {
         unit: "ms",
         reference: `no reload ${a.p99.toFixed(1)} ms (goal ≤ 20 ms)`,
         ratio: a.p99 / b.p99,
+      },
+      {
+        name: "api RSS after 5 publishes and reloads of a 2M-candle snapshot",
+        what: "Deno.memoryUsage().rss of the API process (the bench process, which also " +
+          "publishes) after the fifth reload against after the first",
+        value: rssFifth / 2 ** 20,
+        unit: "MB",
+        reference: `after the first ${(rssFirst / 2 ** 20).toFixed(0)} MB (goal ≤ 1.3×)`,
+        ratio: rssFirst / rssFifth,
       },
       {
         name: "api reload of a 2M-candle snapshot under load: errors",

@@ -58,10 +58,11 @@ export function createApp(deps: AppDeps) {
   };
   const app = new Hono<Env>();
 
-  // Before anything reads it: a query string over the bound is refused unparsed.
-  app.use(boundedQuery(ctx));
-  // Then: a champion's forecast polled again is answered from the cache, nothing else run.
+  // First: a champion's forecast polled again is answered from the cache, nothing else run
+  // (it passes on a query string over the bound without looking it up).
   app.use(FORECAST.path, fastForecasts(ctx, FORECAST.path));
+  // Then, before anything parses or caches it: a query string over the bound is refused.
+  app.use(boundedQuery(ctx));
   app.use(async (c, next) => {
     const t0 = performance.now();
     await next();

@@ -14,7 +14,8 @@ import { JSON_HEADERS } from "./headers.ts";
 export const MAX_QUERY_BYTES = 2048;
 
 /**
- * The first middleware: a 414 naming the limit for a longer query string
+ * The middleware right after the forecast fast path (which passes such a
+ * request on without looking it up): a 414 naming the limit for a longer query string
  * (counted in the metrics and the request log like any answer).
  *
  * @example

@@ -17,6 +17,7 @@ import { HTTPException } from "hono/http-exception";
 import { requireKey } from "./auth.ts";
 import type { AppDeps, Env, RouteContext } from "./context.ts";
 import { fastForecasts } from "./fast_path.ts";
+import { boundedQuery, methodNotAllowed } from "./guards.ts";
 import { secure } from "./headers.ts";
 import { Metrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
@@ -57,8 +58,11 @@ export function createApp(deps: AppDeps) {
   };
   const app = new Hono<Env>();
 
-  // First: a champion's forecast polled again is answered from the cache, nothing else run.
+  // First: a champion's forecast polled again is answered from the cache, nothing else run
+  // (it passes on a query string over the bound without looking it up).
   app.use(FORECAST.path, fastForecasts(ctx, FORECAST.path));
+  // Then, before anything parses or caches it: a query string over the bound is refused.
+  app.use(boundedQuery(ctx));
   app.use(async (c, next) => {
     const t0 = performance.now();
     await next();
@@ -106,6 +110,8 @@ export function createApp(deps: AppDeps) {
     .route("/", modelsRoutes(ctx))
     .route("/", signalsRoutes(ctx));
 
+  // Any other method on a path served above: 405 with Allow (GET routes also answer HEAD).
+  for (const doc of ROUTE_DOCS) app.all(doc.path, methodNotAllowed);
   app.all("/api/*", (c) =>
     c.json({
       error: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 100)}`,

@@ -11,6 +11,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { Env, RouteContext } from "./context.ts";
 import { findSeries } from "./find_series.ts";
+import { MAX_QUERY_BYTES } from "./guards.ts";
 import { parseSeries } from "./query.ts";
 import { forecastKey } from "./response_cache.ts";
 
@@ -42,6 +43,8 @@ export function fastForecasts(ctx: RouteContext, path: string): MiddlewareHandle
     if (id === undefined || v === undefined || cache.view !== v) return undefined;
     const url = req.url;
     const at = url.indexOf("?");
+    // A long query string is never looked up here: the bound check after this refuses it.
+    if (at >= 0 && url.length - at - 1 > MAX_QUERY_BYTES) return undefined;
     const search = at < 0 ? "" : url.slice(at);
     let res = cache.bySearch.get(search);
     if (res === undefined) {

@@ -29,6 +29,29 @@ export function wantsCsv(accept: string | undefined): boolean {
   return csv > 0 && csv > json;
 }
 
+/** Candle `i`'s open time as ISO 8601 UTC. */
+export function isoAt(s: SeriesData, i: number): string {
+  return new Date(s.ts[i]).toISOString();
+}
+
+/** A number as `JSON.stringify` writes it (NaN and infinities as null). */
+const num = (x: number) => Number.isFinite(x) ? String(x) : "null";
+
+/**
+ * Candles `from` to `to` (exclusive) as the text of a JSON array's items,
+ * written from the columns: the same text `JSON.stringify` gives each
+ * `Candle` object (schemas.ts), without making the objects.
+ */
+export function candlesJson(s: SeriesData, from: number, to: number): string {
+  const parts: string[] = new Array(Math.max(0, to - from));
+  for (let i = from; i < to; i++) {
+    parts[i - from] = `{"ts":"${isoAt(s, i)}","open":${num(s.open[i])},"high":${
+      num(s.high[i])
+    },"low":${num(s.low[i])},"close":${num(s.close[i])},"volume":${num(s.volume[i])}}`;
+  }
+  return parts.join(",");
+}
+
 /**
  * A page of candles as CSV (`ts,open,high,low,close,volume`, ISO 8601 UTC times);
  * the next and previous pages are in a `Link` header (`rel="next"`, `rel="prev"`), and sample data says so
@@ -43,7 +66,7 @@ export function ohlcvCsv(
 ): Response {
   let text = "ts,open,high,low,close,volume\n";
   for (let i = from; i < to; i++) {
-    text += `${s.iso[i]},${s.open[i]},${s.high[i]},${s.low[i]},${s.close[i]},${s.volume[i]}\n`;
+    text += `${isoAt(s, i)},${s.open[i]},${s.high[i]},${s.low[i]},${s.close[i]},${s.volume[i]}\n`;
   }
   const headers: Record<string, string> = {
     ...JSON_HEADERS,
@@ -53,13 +76,13 @@ export function ohlcvCsv(
   const links: string[] = [];
   if (to < hiEx) {
     const next = new URL(url);
-    next.searchParams.set("start", s.iso[to]);
+    next.searchParams.set("start", isoAt(s, to));
     links.push(`<${next.pathname}${next.search}>; rel="next"`);
   }
   if (from > 0) {
     const prev = new URL(url);
     prev.searchParams.delete("start");
-    prev.searchParams.set("end", s.iso[from - 1]);
+    prev.searchParams.set("end", isoAt(s, from - 1));
     links.push(`<${prev.pathname}${prev.search}>; rel="prev"`);
   }
   if (links.length) headers["link"] = links.join(", ");
@@ -71,20 +94,17 @@ export function ohlcvCsv(
 interface History {
   rows: ForecastRow[];
   t: Float64Array;
-  at: Map<number, number>;
 }
 const HISTORY = new WeakMap<ForecastRow[], History>();
 
-export function historyOf(rows: ForecastRow[], s: SeriesData): History {
+export function historyOf(rows: ForecastRow[]): History {
   let h = HISTORY.get(rows);
   if (h === undefined) {
     const sorted = rows.map((r) => ({ r, t: Date.parse(r.ts) }))
       .sort((a, b) =>
         a.t - b.t || a.r.issued_at.localeCompare(b.r.issued_at) || a.r.horizon - b.r.horizon
       );
-    const at = new Map<number, number>();
-    s.ts.forEach((t, i) => at.set(t, i));
-    h = { rows: sorted.map((x) => x.r), t: Float64Array.from(sorted, (x) => x.t), at };
+    h = { rows: sorted.map((x) => x.r), t: Float64Array.from(sorted, (x) => x.t) };
     HISTORY.set(rows, h);
   }
   return h;
@@ -101,7 +121,7 @@ export function historyPage(
   q: { start?: number; end?: number; limit?: number },
   now: number,
 ): HistoryPage {
-  const h = historyOf(rows, s);
+  const h = historyOf(rows);
   const limit = q.limit ?? 1000;
   const lo = q.start === undefined ? 0 : lowerBound(h.t, q.start);
   const hiEx = q.end === undefined ? h.t.length : lowerBound(h.t, q.end + 1);
@@ -128,7 +148,8 @@ export function historyPage(
       const t = h.t[from + j];
       const closesAt = t + step;
       // Realized only once the target candle has closed (a partial candle is not).
-      const i = closesAt <= now ? h.at.get(t) : undefined;
+      const at = closesAt <= now ? lowerBound(s.ts, t) : -1;
+      const i = at >= 0 && s.ts[at] === t ? at : undefined;
       return {
         ...r,
         closes_at: new Date(closesAt).toISOString(),

@@ -74,7 +74,7 @@ export async function serveApi(
     // signals are not available everywhere (Windows, some workers)
   }
   const finished = Promise.race([server.finished, stopSignal]).then(async () => {
-    live.stop();
+    await live.stop();
     await log.close();
     try {
       Deno.removeSignalListener("SIGINT", onSignal);

@@ -1,303 +1,53 @@
 /**
- * The API's in-memory view of the latest published snapshot: markets,
- * candles (columnar), the champions' latest forecasts (pre-serialized) and
- * model summaries. Requests are answered from memory; the view is swapped
- * whole when a new snapshot is published, and a broken snapshot leaves the
- * last good view in place.
+ * The view being served, kept current: the API answers from memory, the
+ * view is swapped whole when a new snapshot is published, and a snapshot
+ * that fails its checks or fails to load is not served — the newest valid
+ * older one is, and health says so.
  *
  * @module
  */
-import { currentSnapshotId, openSnapshot } from "../warehouse/snapshot.ts";
-import { TIMEFRAMES } from "../core/candles.ts";
-import { seriesKey } from "../core/series.ts";
-import type { Candle, Forecast, HistoryPoint, SignalRow } from "./schemas.ts";
+import { currentSnapshotId, listSnapshots, SnapshotInvalid } from "../warehouse/snapshot.ts";
+import { loadView, type ServingView } from "./view.ts";
 
-/** One series in memory, candles as columns (oldest first). */
-export interface SeriesData {
-  exchange: string;
-  symbol: string;
-  timeframe: string;
-  ts: Float64Array;
-  /** `ts` as ISO-8601 strings, made once at load (the OHLCV hot path). */
-  iso: string[];
-  /** Each candle as its JSON object text, made once at load: pages are joined, not stringified. */
-  json: string[];
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
-}
-
-/** A market row as served. */
-export interface MarketRow {
-  exchange: string;
-  symbol: string;
-  timeframe: string;
-  candles: number;
-  first_ts: string;
-  last_ts: string;
-  last_close: number;
-  sample: boolean;
-}
-
-/** Everything the API serves, from one snapshot. */
-export interface ServingView {
-  snapshotId: string;
-  loadedAt: number;
-  markets: MarketRow[];
-  /** `exchange|symbol|timeframe` → candles. */
-  series: Map<string, SeriesData>;
-  /** `exchange|symbol|timeframe` → the champion's latest forecast, as JSON text. */
-  forecastJson: Map<string, string>;
-  /** `exchange|symbol|timeframe` → champion forecast metadata for health. */
-  champions: Map<string, { version_id: string; issued_at: string; set_at: string }>;
-  /** `exchange|symbol|timeframe` → models payload. */
-  models: Map<string, unknown>;
-  /** `exchange|symbol|timeframe` → past forecasts (every issue) for history. */
-  forecastRows: Map<string, ForecastRow[]>;
-  /** source → its signals, oldest first. */
-  signals: Map<string, SignalRows>;
-}
-
-/** One source's signals, oldest first: nominal times, filters and pre-serialized rows. */
-export interface SignalRows {
-  ts: Float64Array;
-  symbol: (string | null)[];
-  name: string[];
-  json: string[];
-}
-
-/** A stored forecast point: a history point before its close time and realized close. */
-export type ForecastRow = Omit<HistoryPoint, "closes_at" | "actual">;
-
-/**
- * Loads a snapshot into a {@link ServingView}.
- *
- * @example
- * ```ts
- * const view = await loadView(snapshotRoot("data/warehouse.duckdb"));
- * ```
- */
-export async function loadView(root: string, id?: string): Promise<ServingView> {
-  const snap = await openSnapshot(root, id);
-  const db = snap.db;
-  try {
-    const markets = await db.rows<MarketRow & Record<string, unknown>>(
-      "SELECT *, exchange = 'sample' AS sample FROM markets ORDER BY exchange, symbol, timeframe",
-    );
-    const series = new Map<string, SeriesData>();
-    for (const m of markets) {
-      const cols = await db.columns(
-        `SELECT epoch_ms(ts)::DOUBLE AS ts, open, high, low, close, volume FROM ohlcv
-         WHERE exchange = ? AND symbol = ? AND timeframe = ? ORDER BY ts`,
-        [m.exchange, m.symbol, m.timeframe],
-      );
-      const f = (k: string) => Float64Array.from(cols[k] as number[]);
-      const [ts, open, high, low, close, volume] = ["ts", "open", "high", "low", "close", "volume"]
-        .map(f);
-      const iso = Array.from(ts, (t) => new Date(t).toISOString());
-      series.set(seriesKey(m), {
-        exchange: m.exchange,
-        symbol: m.symbol,
-        timeframe: m.timeframe,
-        ts,
-        iso,
-        json: iso.map((t, i) => {
-          const candle: Candle = {
-            ts: t,
-            open: open[i],
-            high: high[i],
-            low: low[i],
-            close: close[i],
-            volume: volume[i],
-          };
-          return JSON.stringify(candle);
-        }),
-        open,
-        high,
-        low,
-        close,
-        volume,
-      });
-    }
-    const champs = await db.rows<{
-      exchange: string;
-      symbol: string;
-      timeframe: string;
-      version_id: string;
-      set_at: string;
-      reason: string;
-      model: string;
-    }>(
-      "SELECT exchange, symbol, timeframe, version_id, set_at, reason, model FROM champions",
-    );
-    const forecastJson = new Map<string, string>();
-    const champions = new Map<string, { version_id: string; issued_at: string; set_at: string }>();
-    for (const c of champs) {
-      const rows = await db.rows<ForecastRow & Record<string, unknown>>(
-        `SELECT version_id, issued_at, ts, horizon, yhat, lower, upper, level FROM forecasts
-         WHERE version_id = ? AND issued_at = (SELECT max(issued_at) FROM forecasts WHERE version_id = ?)
-         ORDER BY horizon, level`,
-        [c.version_id, c.version_id],
-      );
-      if (rows.length === 0) continue;
-      const step = TIMEFRAMES[c.timeframe as keyof typeof TIMEFRAMES] ?? 0;
-      const k = seriesKey(c);
-      champions.set(k, {
-        version_id: c.version_id,
-        issued_at: rows[0].issued_at,
-        set_at: c.set_at,
-      });
-      const doc: Forecast = {
-        exchange: c.exchange,
-        symbol: c.symbol,
-        timeframe: c.timeframe,
-        version_id: c.version_id,
-        model: c.model,
-        issued_at: rows[0].issued_at,
-        sample: c.exchange === "sample",
-        points: rows.map((r) => ({
-          ts: r.ts,
-          closes_at: new Date(Date.parse(r.ts) + step).toISOString(),
-          horizon: r.horizon,
-          yhat: r.yhat,
-          lower: r.lower,
-          upper: r.upper,
-          level: r.level,
-        })),
-      };
-      forecastJson.set(k, JSON.stringify(doc));
-    }
-    const models = await loadModels(db);
-    const forecastRows = new Map<string, ForecastRow[]>();
-    const past = await db.rows<
-      ForecastRow & { exchange: string; symbol: string; timeframe: string }
-    >(
-      `SELECT exchange, symbol, timeframe, version_id, issued_at, ts, horizon, yhat, lower, upper, level
-       FROM forecasts WHERE level = 0.8 ORDER BY issued_at, horizon`,
-    );
-    for (const r of past) {
-      const k = seriesKey(r);
-      const { exchange: _e, symbol: _s, timeframe: _t, ...row } = r;
-      (forecastRows.get(k) ?? forecastRows.set(k, []).get(k)!).push(row);
-    }
-    const signals = await loadSignals(db);
-    return {
-      snapshotId: snap.id,
-      loadedAt: Date.now(),
-      markets,
-      series,
-      forecastJson,
-      champions,
-      models,
-      forecastRows,
-      signals,
-    };
-  } finally {
-    db.close();
-  }
-}
-
-async function loadSignals(
-  db: Awaited<ReturnType<typeof openSnapshot>>["db"],
-): Promise<Map<string, SignalRows>> {
-  const rows = await db.rows<{
-    source: string;
-    symbol: string | null;
-    ts: number;
-    name: string;
-    value: number | null;
-    available_at: string | null;
-  }>(
-    `SELECT source, symbol, epoch_ms(ts)::DOUBLE AS ts, name, value, available_at
-     FROM signals ORDER BY source, ts, symbol NULLS FIRST, name`,
-  );
-  const out = new Map<string, SignalRows & { t: number[] }>();
-  for (const r of rows) {
-    let g = out.get(r.source);
-    if (!g) {
-      out.set(r.source, g = { ts: new Float64Array(), t: [], symbol: [], name: [], json: [] });
-    }
-    g.t.push(r.ts);
-    g.symbol.push(r.symbol);
-    g.name.push(r.name);
-    const row: SignalRow = {
-      source: r.source,
-      symbol: r.symbol,
-      ts: new Date(r.ts).toISOString(),
-      name: r.name,
-      value: r.value,
-      // Never null: the loaders refuse a signal without one (loaders/signals/store.ts).
-      available_at: r.available_at!,
-    };
-    g.json.push(JSON.stringify(row));
-  }
-  const done = new Map<string, SignalRows>();
-  for (const [k, { t, ...g }] of out) done.set(k, { ...g, ts: Float64Array.from(t) });
-  return done;
-}
-
-async function loadModels(db: Awaited<ReturnType<typeof openSnapshot>>["db"]) {
-  const versions = await db.rows<
-    Record<string, unknown> & {
-      exchange: string;
-      symbol: string;
-      timeframe: string;
-    }
-  >(
-    `SELECT v.exchange, v.symbol, v.timeframe, v.version_id, v.model, v.created_at,
-            v.artifact_sha256, r.run_id, r.feature_set, r.feature_set_hash, r.data_start, r.data_end,
-            r.code_version, r.seed,
-            (SELECT json_group_object(metric, value) FROM run_metrics m
-              WHERE m.run_id = r.run_id AND m.fold IS NULL AND m.horizon IS NULL) AS metrics
-     FROM model_versions v JOIN model_runs r USING (run_id)
-     ORDER BY v.created_at DESC, v.model`,
-  );
-  const aliases = await db.rows<
-    Record<string, unknown> & {
-      exchange: string;
-      symbol: string;
-      timeframe: string;
-    }
-  >(
-    `SELECT exchange, symbol, timeframe, alias, version_id, set_at, unset_at, reason
-     FROM model_aliases ORDER BY set_at DESC`,
-  );
-  const out = new Map<string, { versions: unknown[]; aliases: unknown[] }>();
-  const get = (r: { exchange: string; symbol: string; timeframe: string }) => {
-    const k = seriesKey(r);
-    return out.get(k) ?? out.set(k, { versions: [], aliases: [] }).get(k)!;
-  };
-  for (const v of versions) {
-    const { exchange: _e, symbol: _s, timeframe: _t, metrics, ...rest } = v;
-    get(v).versions.push({
-      ...rest,
-      metrics: typeof metrics === "string" ? JSON.parse(metrics) : metrics,
-    });
-  }
-  for (const a of aliases) {
-    const { exchange: _e, symbol: _s, timeframe: _t, ...rest } = a;
-    get(a).aliases.push(rest);
-  }
-  return out as Map<string, unknown>;
-}
+export {
+  type ForecastRow,
+  loadView,
+  type MarketRow,
+  type SeriesData,
+  type ServingView,
+  type SignalRows,
+} from "./view.ts";
 
 /**
  * Holds the current view and swaps in a new one when the snapshot pointer
- * changes (checked every `intervalMs`).
+ * changes (checked every `intervalMs`). One load at a time: ticks and calls
+ * during a load join it instead of queuing more, and {@link LiveView.stop}
+ * waits for it, so no load is left running in the DuckDB addon when the
+ * process (or a test) ends.
  *
  * @example
  * ```ts
  * const live = await LiveView.start(root);
  * live.view; // always a complete snapshot
+ * await live.stop();
  * ```
  */
 export class LiveView {
   #view: ServingView | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #refreshing: Promise<void> | undefined;
+  #stopped = false;
+  /** Why the last load failed, as health may say it (nothing about the server). */
+  #reason: string | undefined;
   lastError: string | undefined;
+  /**
+   * Set while the current snapshot (`from`) is not being served because it
+   * failed its checks or failed to load (`reason`); the view is then the
+   * newest valid older snapshot, if any.
+   */
+  fallback: { from: string; reason: string } | undefined;
+  /** How many snapshot loads were started (each reload of a new snapshot is one). */
+  loadsStarted = 0;
 
   private constructor(readonly root: string) {}
 
@@ -306,8 +56,11 @@ export class LiveView {
     const live = new LiveView(root);
     await live.refresh();
     const ms = options.intervalMs ?? 2000;
-    if (ms > 0) {
-      const timer = setInterval(() => live.refresh(), ms);
+    if (ms > 0 && !live.#stopped) {
+      // A tick while a load runs is dropped, not queued: the next tick looks again.
+      const timer = setInterval(() => {
+        if (live.#refreshing === undefined) live.refresh();
+      }, ms);
       Deno.unrefTimer(timer);
       live.#timer = timer;
     }
@@ -327,36 +80,77 @@ export class LiveView {
   }
 
   /**
-   * Loads the newest snapshot when it changed; keeps the last good one on
-   * error. One load at a time: a call while one runs waits for that one (a
-   * load slower than the interval must not start another beside it).
+   * Loads the newest snapshot when it changed; when it cannot be served,
+   * serves the newest valid older one (see {@link LiveView.fallback}). One
+   * load at a time: a call while one runs waits for that one (a load slower
+   * than the interval must not start another beside it). Does nothing once
+   * stopped.
    */
   refresh(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
     return this.#refreshing ??= this.#refresh().finally(() => this.#refreshing = undefined);
   }
 
   async #refresh(): Promise<void> {
-    try {
-      const id = await currentSnapshotId(this.root);
-      if (!id || id === this.#view?.snapshotId) {
-        // Pointed back at the view being served: nothing is failing any more.
-        if (id) this.lastError = undefined;
+    const id = await currentSnapshotId(this.root);
+    if (!id || id === this.#view?.snapshotId) {
+      // Pointed back at the view being served: nothing is failing any more.
+      if (id) this.lastError = this.fallback = undefined;
+      return;
+    }
+    // A snapshot folder never changes: one that failed is not tried again on every tick.
+    if (id === this.fallback?.from) return;
+    const view = await this.#load(id);
+    if (view) {
+      this.#view = view;
+      this.lastError = this.fallback = undefined;
+      return;
+    }
+    // The current snapshot is not servable: the newest valid older one is.
+    this.fallback = { from: id, reason: this.#reason! };
+    for (const older of await listSnapshots(this.root).catch(() => [] as string[])) {
+      // Ids sort by creation time; a pointer that is no id at all has every folder "older".
+      if (older === id || (/^\d/.test(id) && older > id)) continue;
+      if (older === this.#view?.snapshotId) return; // already serving it
+      const v = await this.#load(older);
+      if (v) {
+        this.#view = v;
         return;
       }
-      this.#view = await loadView(this.root, id);
-      this.lastError = undefined;
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      if (message === this.lastError) return; // said once; keep serving the last good view
-      this.lastError = message;
-      console.error(
-        JSON.stringify({ level: "error", msg: "snapshot reload failed", error: this.lastError }),
-      );
     }
   }
 
-  /** Stops watching. */
-  stop(): void {
+  /** Loads snapshot `id`, or logs why it cannot be served and returns undefined. */
+  async #load(id: string): Promise<ServingView | undefined> {
+    try {
+      this.loadsStarted++;
+      return await loadView(this.root, id);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      // Public: what is wrong inside the snapshot, never a server path or SQL.
+      this.#reason = err instanceof SnapshotInvalid
+        ? err.reason
+        : "failed to open (details in the API's log)";
+      if (message !== this.lastError) {
+        this.lastError = message;
+        console.error(
+          JSON.stringify({
+            level: "error",
+            msg: "snapshot load failed",
+            snapshot: id,
+            error: message,
+          }),
+        );
+      }
+      return undefined;
+    }
+  }
+
+  /** Stops watching, and resolves once the load in flight (if any) has finished. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#refreshing;
   }
 }

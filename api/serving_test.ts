@@ -4,7 +4,7 @@ import { openWarehouse } from "../warehouse/db.ts";
 import { publishSnapshot } from "../warehouse/publish.ts";
 import { createApp } from "./app.ts";
 import { KeyRing } from "./keys.ts";
-import { LiveView } from "./serving.ts";
+import { LiveView, loadView } from "./serving.ts";
 import { advanceFixture, makeApiFixture } from "./testdata/fixture.ts";
 
 Deno.test({
@@ -45,7 +45,7 @@ Deno.test({
     }
     stop = true;
     await traffic;
-    live.stop();
+    await live.stop();
     assert.deepEqual(
       [...statuses.keys()],
       [200],
@@ -60,4 +60,107 @@ Deno.test({
     );
     await Deno.remove(fx.dir, { recursive: true });
   },
+});
+
+Deno.test({
+  name: "stop() waits for the reload in flight, and no reload starts after it",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const fx = await makeApiFixture();
+    try {
+      const live = await LiveView.start(fx.root, { intervalMs: 0 });
+      const wh = await openWarehouse(fx.db);
+      let next: string;
+      try {
+        await advanceFixture(wh, Date.UTC(2025, 5, 2, 12, 30));
+        next = (await publishSnapshot(wh)).id;
+      } finally {
+        wh.close();
+      }
+      // A reload left in flight at the end of the work: stopping must wait for it, so the
+      // files can go and the process can end without a load running in the DuckDB addon.
+      live.refresh();
+      await live.stop();
+      assert.equal(live.view!.snapshotId, next, "the reload in flight had finished");
+      await Deno.writeTextFile(join(fx.root, "CURRENT"), "after-stop\n");
+      await live.refresh();
+      assert.equal(live.view!.snapshotId, next, "a stopped view loads nothing");
+      assert.equal(live.lastError, undefined);
+    } finally {
+      await Deno.remove(fx.dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "ticks during a reload coalesce: one load runs, none is queued behind it",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const fx = await makeApiFixture();
+    try {
+      const live = await LiveView.start(fx.root, { intervalMs: 1 });
+      const before = live.loadsStarted;
+      const wh = await openWarehouse(fx.db);
+      try {
+        await advanceFixture(wh, Date.UTC(2025, 5, 2, 12, 30));
+        await publishSnapshot(wh);
+      } finally {
+        wh.close();
+      }
+      // Many 1 ms ticks and explicit calls pass while the new snapshot loads.
+      const calls = Array.from({ length: 20 }, () => live.refresh());
+      await Promise.all(calls);
+      await new Promise((r) => setTimeout(r, 30));
+      await live.stop();
+      assert.equal(live.loadsStarted - before, 1, "one load for one new snapshot");
+    } finally {
+      await Deno.remove(fx.dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("a load makes no text per candle: a page's JSON is built from the columns when asked", async () => {
+  const fx = await makeApiFixture();
+  try {
+    const toIso = Date.prototype.toISOString;
+    let calls = 0;
+    Date.prototype.toISOString = function () {
+      calls++;
+      return toIso.call(this);
+    };
+    let view;
+    try {
+      view = await loadView(fx.root);
+    } finally {
+      Date.prototype.toISOString = toIso;
+    }
+    const candles = [...view.series.values()].reduce((n, s) => n + s.ts.length, 0);
+    assert.ok(candles > 4000);
+    // Forecasts and signals make some (rows read as ISO times); one per candle would be more.
+    assert.ok(calls < candles / 2, `${calls} ISO strings made while loading ${candles} candles`);
+    const app = createApp({ live: LiveView.of(view), keys: await KeyRing.fromFile(fx.keysPath) });
+    const res = await app.request("/api/v1/ohlcv?symbol=BTC/USDT&timeframe=1h&limit=3", {
+      headers: { Authorization: `Bearer ${fx.key}` },
+    });
+    const s = [...view.series.values()].find((s) =>
+      s.symbol === "BTC/USDT" && s.timeframe === "1h"
+    )!;
+    const n = s.ts.length;
+    const want = [n - 3, n - 2, n - 1].map((i) => ({
+      ts: new Date(s.ts[i]).toISOString(),
+      open: s.open[i],
+      high: s.high[i],
+      low: s.low[i],
+      close: s.close[i],
+      volume: s.volume[i],
+    }));
+    const body = await res.json();
+    assert.deepEqual(body.candles, want);
+    assert.equal(body.prev, new Date(s.ts[n - 4]).toISOString());
+    assert.equal(body.next, null);
+  } finally {
+    await Deno.remove(fx.dir, { recursive: true });
+  }
 });

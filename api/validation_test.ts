@@ -179,3 +179,42 @@ Deno.test("pages are never framed by another site", opts, async () => {
   assert.equal(res.headers.get("x-frame-options"), "DENY");
   assert.match(res.headers.get("content-security-policy") ?? "", /frame-ancestors 'none'/);
 });
+
+Deno.test("a query string over 2 KB is refused with 414 naming the limit, before it is parsed or cached", async () => {
+  const long = "x".repeat(64 * 1024);
+  for (
+    const path of [
+      `/api/v1/forecasts?symbol=BTC/USDT&timeframe=1h&pad=${long}`,
+      `/api/v1/ohlcv?symbol=BTC/USDT&timeframe=1h&limit=10&pad=${long}`,
+      `/api/health?${long}`,
+    ]
+  ) {
+    const res = await get(path);
+    assert.equal(res.status, 414, path.slice(0, 30));
+    assert.match((await res.json()).error, /query string too long: 2048 bytes at most/);
+  }
+  // A query string just under the bound still works.
+  const ok = await get(
+    `/api/v1/ohlcv?symbol=BTC/USDT&timeframe=1h&limit=1&pad=${"x".repeat(1900)}`,
+  );
+  assert.equal(ok.status, 200);
+});
+
+Deno.test("a wrong method on a known path is a 405 with Allow: GET, HEAD; an unknown path stays 404", async () => {
+  for (const method of ["POST", "PUT", "DELETE", "PATCH"]) {
+    for (
+      const path of ["/api/v1/ohlcv?symbol=BTC/USDT", "/api/health", "/api/v1/forecasts/history"]
+    ) {
+      const res = await app.request(path, { method, headers: auth });
+      assert.equal(res.status, 405, `${method} ${path}`);
+      assert.equal(res.headers.get("allow"), "GET, HEAD");
+      assert.match((await res.json()).error, new RegExp(`method ${method} not allowed`));
+    }
+  }
+  const head = await app.request("/api/health", { method: "HEAD" });
+  assert.equal(head.status, 200);
+  await head.body?.cancel();
+  const unknown = await app.request("/api/v1/nope", { method: "POST", headers: auth });
+  assert.equal(unknown.status, 404);
+  await unknown.body?.cancel();
+});

@@ -13,9 +13,11 @@ import { docsPage, routeDoc } from "../openapi.ts";
 
 const HEALTH = routeDoc({
   path: "/api/health",
-  summary: "Data freshness and champion age per series; 503 before any snapshot.",
+  summary:
+    "Data freshness and champion age per series; status degraded (200) with fallback { from, reason } " +
+    "when the current snapshot failed its checks and an older valid one is served; 503 with no servable snapshot.",
   auth: false,
-  responses: { "200": "ok", "503": "no snapshot yet" },
+  responses: { "200": "ok or degraded", "503": "no servable snapshot, or stale data" },
 });
 const OPENAPI = routeDoc({
   path: "/api/openapi.json",
@@ -52,11 +54,16 @@ export function metaRoutes(ctx: RouteContext, openapi: Record<string, unknown>) 
       }))
     .get(HEALTH.path, (c) => {
       const v = deps.live.view;
+      const fallback = deps.live.fallback ?? null;
       if (!v) {
-        return c.json(
-          { status: "unavailable", error: "no snapshot published yet", snapshot: null },
-          503,
-        );
+        return c.json({
+          status: "unavailable",
+          error: fallback
+            ? `no valid snapshot: ${fallback.from} ${fallback.reason}`
+            : "no snapshot published yet",
+          snapshot: null,
+          fallback,
+        }, 503);
       }
       const now = Date.now();
       const series = v.markets.map((m) => {
@@ -83,8 +90,10 @@ export function metaRoutes(ctx: RouteContext, openapi: Record<string, unknown>) 
       const limit = deps.staleAfterSeconds ?? 0;
       const stale = limit > 0 ? series.filter((s) => s.behind_s > limit) : [];
       return c.json({
-        status: stale.length ? "stale" : "ok",
+        status: stale.length ? "stale" : fallback ? "degraded" : "ok",
         snapshot: v.snapshotId,
+        // The current snapshot is not served whole: which one, and why (inside the snapshot).
+        fallback,
         // The detail (paths, SQL) goes to the server's log, not to a public endpoint.
         reload_error: deps.live.lastError
           ? `the newest snapshot failed to load; still serving ${v.snapshotId} (details in the API's log)`

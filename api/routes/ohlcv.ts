@@ -1,7 +1,7 @@
 /**
  * `GET /api/v1/ohlcv`: a series' candles, a page at a time, as JSON (from
- * the response cache: candles are pre-serialized at load and a page is a
- * join of their texts) or as CSV on `Accept: text/csv`.
+ * the response cache: a page's text is written from the candle columns the
+ * first time it is asked for) or as CSV on `Accept: text/csv`.
  *
  * @module
  */
@@ -10,7 +10,7 @@ import { currentView, type Env, type RouteContext } from "../context.ts";
 import { resolveSeries } from "../find_series.ts";
 import { JSON_VARY_HEADERS } from "../headers.ts";
 import { routeDoc } from "../openapi.ts";
-import { lowerBound, ohlcvCsv, wantsCsv } from "../pages.ts";
+import { candlesJson, isoAt, lowerBound, ohlcvCsv, wantsCsv } from "../pages.ts";
 import { ohlcvInput, ohlcvQuery, parseOhlcv } from "../query.ts";
 import { OhlcvPage } from "../schemas.ts";
 
@@ -61,11 +61,9 @@ export function ohlcvRoutes(ctx: RouteContext) {
         timeframe: s.timeframe,
         sample: s.exchange === "sample",
       };
-      return `${JSON.stringify(head).slice(0, -1)},"candles":[${
-        s.json.slice(from, to).join(",")
-      }],"next":${to < hiEx ? `"${s.iso[to]}"` : "null"},"prev":${
-        from > 0 ? `"${s.iso[from - 1]}"` : "null"
-      }}`;
+      return `${JSON.stringify(head).slice(0, -1)},"candles":[${candlesJson(s, from, to)}],"next":${
+        to < hiEx ? `"${isoAt(s, to)}"` : "null"
+      },"prev":${from > 0 ? `"${isoAt(s, from - 1)}"` : "null"}}`;
     }, JSON_VARY_HEADERS)! as unknown as TypedResponse<OhlcvPage, 200, "json">;
   });
 }

@@ -117,6 +117,7 @@ export async function benchApi(
       });
     }
   } finally {
+    await live.stop();
     await api.shutdown();
     await bare.shutdown();
     await bareSame.shutdown();

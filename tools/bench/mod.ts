@@ -3,11 +3,12 @@
  * side by side in the same run (never absolute numbers across runs).
  * Results are printed and written to `bench-results/latest.json`.
  *
- * Usage: `deno task bench [xgboost] [api] [ingest] [site]` (default: all).
+ * Usage: `deno task bench [xgboost] [api] [api-reload] [ingest] [site]` (default: all).
  *
  * @module
  */
 import { benchApi } from "./api.ts";
+import { benchApiReload } from "./api_reload.ts";
 import { benchXgboost } from "./xgboost.ts";
 import { benchIngest } from "./ingest.ts";
 import { benchSite } from "./site.ts";
@@ -25,6 +26,7 @@ export interface BenchResult {
 const SUITES: Record<string, () => Promise<BenchResult[]>> = {
   xgboost: benchXgboost,
   api: () => benchApi(),
+  "api-reload": benchApiReload,
   ingest: benchIngest,
   site: () => benchSite(),
 };

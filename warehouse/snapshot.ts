@@ -17,7 +17,7 @@
  */
 import { DuckDBDoubleVector, DuckDBInstance } from "@duckdb/node-api";
 import { dirname, join, resolve } from "node:path";
-import { type Params, Warehouse } from "./db.ts";
+import { literalPath, type Params, Warehouse } from "./db.ts";
 import { READER_VIEWS } from "./views.ts";
 
 /** Tables published as single Parquet files. */
@@ -104,7 +104,7 @@ export async function openSnapshot(
     }
   }
   const q = (p: string) => p.replaceAll("'", "''");
-  const ohlcvGlob = join(dir, "ohlcv", "**", "*.parquet");
+  const ohlcvGlob = join(literalPath(dir), "ohlcv", "**", "*.parquet");
   if ((manifest.tables.ohlcv ?? 0) > 0) {
     await db.run(
       `CREATE VIEW ohlcv AS SELECT exchange, symbol, timeframe, ts, open, high, low, close, volume, run_id, ingested_at
@@ -119,7 +119,7 @@ export async function openSnapshot(
   }
   for (const t of [...SNAPSHOT_TABLES, ...DERIVED_VIEWS]) {
     await db.run(
-      `CREATE VIEW ${t} AS SELECT * FROM read_parquet('${q(join(dir, t + ".parquet"))}')`,
+      `CREATE VIEW ${t} AS SELECT * FROM read_parquet('${q(literalPath(join(dir, t + ".parquet")))}')`,
     );
   }
   for (const [name, sql] of Object.entries(READER_VIEWS)) {
@@ -238,7 +238,7 @@ export async function validateSnapshot(
     }
     try {
       const r = await db.one<{ n: number }>(
-        `SELECT sum(num_rows)::DOUBLE AS n FROM parquet_file_metadata('${q(file)}')`,
+        `SELECT sum(num_rows)::DOUBLE AS n FROM parquet_file_metadata('${q(literalPath(file))}')`,
       );
       return Number(r?.n ?? 0);
     } catch {
@@ -257,7 +257,7 @@ export async function validateSnapshot(
     { exchange: string; key: string; timeframe: string; candles: number }
   >(
     `SELECT exchange, replace(symbol, '/', '-') AS key, timeframe, candles::DOUBLE AS candles
-     FROM read_parquet('${q(join(dir, "markets.parquet"))}')`,
+     FROM read_parquet('${q(literalPath(join(dir, "markets.parquet")))}')`,
   );
   const parts = new Map<string, number>();
   if (want > 0 || markets.length > 0) {
@@ -265,7 +265,7 @@ export async function validateSnapshot(
     try {
       files = await db.rows(
         `SELECT file_name, num_rows::DOUBLE AS n
-         FROM parquet_file_metadata('${q(join(dir, "ohlcv", "**", "*.parquet"))}')`,
+         FROM parquet_file_metadata('${q(join(literalPath(dir), "ohlcv", "**", "*.parquet"))}')`,
       );
     } catch {
       throw new SnapshotInvalid(id, "ohlcv/ missing or not readable Parquet");

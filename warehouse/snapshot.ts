@@ -119,7 +119,9 @@ export async function openSnapshot(
   }
   for (const t of [...SNAPSHOT_TABLES, ...DERIVED_VIEWS]) {
     await db.run(
-      `CREATE VIEW ${t} AS SELECT * FROM read_parquet('${q(literalPath(join(dir, t + ".parquet")))}')`,
+      `CREATE VIEW ${t} AS SELECT * FROM read_parquet('${
+        q(literalPath(join(dir, t + ".parquet")))
+      }')`,
     );
   }
   for (const [name, sql] of Object.entries(READER_VIEWS)) {

@@ -7,9 +7,10 @@
  * @module
  */
 import type { Config } from "../core/config.ts";
-import { openWarehouse, type Warehouse } from "../warehouse/db.ts";
+import type { Warehouse } from "../warehouse/db.ts";
 import { openSnapshot, snapshotRoot } from "../warehouse/snapshot.ts";
 import { consoleLog, type Log } from "./log.ts";
+import { openWhenFree } from "./writer.ts";
 
 /** Options for {@link queryWarehouse}. */
 export interface QueryOptions {
@@ -44,30 +45,14 @@ export async function queryWarehouse(
   }
 }
 
-/**
- * Opens the warehouse read-only, waiting while another process writes to it
- * (up to `PREVISION_WRITER_WAIT_SECONDS`, default 900), saying so once.
- */
-async function openReader(path: string, log: Log): Promise<Warehouse> {
-  const waitS = Number(Deno.env.get("PREVISION_WRITER_WAIT_SECONDS") ?? 900);
-  const deadline = Date.now() + (Number.isFinite(waitS) ? waitS : 900) * 1000;
-  let told = false;
-  while (true) {
-    try {
-      return await openWarehouse(path, { readOnly: true });
-    } catch (err) {
-      const msg = err instanceof Error ? err.message : String(err);
-      if (!/Could not set lock/i.test(msg) || Date.now() >= deadline) throw err;
-      if (!told) {
-        const pid = /PID (\d+)/.exec(msg)?.[1];
-        log.err(
-          `sql --live: waiting for the warehouse ${path}: another process${
-            pid ? ` (pid ${pid})` : ""
-          } is writing to it… (without --live, sql reads the current snapshot at once)`,
-        );
-        told = true;
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
+/** Opens the warehouse read-only, waiting (with one message) while another process writes to it. */
+function openReader(path: string, log: Log): Promise<Warehouse> {
+  return openWhenFree(path, {
+    readOnly: true,
+    log,
+    waiting: (pid) =>
+      `sql --live: waiting for the warehouse ${path}: another process${pid} is writing to it… ` +
+      "(without --live, sql reads the current snapshot at once)",
+    pollMs: 500,
+  });
 }

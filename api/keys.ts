@@ -28,11 +28,23 @@ export class KeyRing {
    */
   #verified = new Map<string, { id: string; until: number }>();
 
-  private constructor(readonly path: string | undefined) {}
+  private constructor(
+    readonly path: string | undefined,
+    readonly extra: readonly StoredKey[] = [],
+  ) {}
 
-  /** A ring over a keys file (a missing file means no keys yet). */
-  static async fromFile(path: string): Promise<KeyRing> {
-    const ring = new KeyRing(path);
+  /**
+   * A ring over a keys file (a missing file means no keys yet). `extra` keys
+   * (the one in `PREVISION_API_KEY`) are accepted as well until the file
+   * lists their id — from then on the file decides, so a revoked key stays
+   * revoked — and a writer rewriting the file before the key reaches it
+   * never locks the key out.
+   */
+  static async fromFile(
+    path: string,
+    options: { extra?: readonly StoredKey[] } = {},
+  ): Promise<KeyRing> {
+    const ring = new KeyRing(path, options.extra);
     await ring.#reload(true);
     return ring;
   }
@@ -81,6 +93,12 @@ export class KeyRing {
     return key_id;
   }
 
+  /** The file's keys, plus each extra key the file does not list. */
+  #withExtra(keys: Map<string, StoredKey>): Map<string, StoredKey> {
+    for (const k of this.extra) if (!keys.has(k.key_id)) keys.set(k.key_id, k);
+    return keys;
+  }
+
   async #reload(force: boolean): Promise<void> {
     if (!this.path) return;
     const now = Date.now();
@@ -91,11 +109,11 @@ export class KeyRing {
       const m = st.mtime?.getTime() ?? 0;
       if (!force && m === this.#mtime) return;
       const keys = JSON.parse(await Deno.readTextFile(this.path)) as StoredKey[];
-      this.#keys = new Map(keys.map((k) => [k.key_id, k]));
+      this.#keys = this.#withExtra(new Map(keys.map((k) => [k.key_id, k])));
       this.#verified.clear();
       this.#mtime = m;
     } catch (err) {
-      if (err instanceof Deno.errors.NotFound) this.#keys = new Map();
+      if (err instanceof Deno.errors.NotFound) this.#keys = this.#withExtra(new Map());
       // A half-written or broken file keeps the last good keys.
     }
   }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { openWarehouse } from "../warehouse/db.ts";
 import {
   createKey,
+  envStoredKey,
   exportKeys,
   listKeys,
   parseKey,
@@ -75,4 +76,24 @@ Deno.test("registerKey() with a rotated PREVISION_API_KEY revokes the one regist
   assert.equal(await last.verify(made.key), made.key_id);
   assert.equal(await last.verify("the-new-secret-key-0003"), now);
   wh.close();
+});
+
+Deno.test("KeyRing: the environment's key works before the keys file lists it, and the file decides once it does", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = join(dir, "api-keys.json");
+  const token = "an-environment-key-0123456789";
+  const env = await envStoredKey(token);
+  const other = { ...env, key_id: "abcdef012345", name: "other" };
+  const write = (keys: unknown[]) => Deno.writeTextFile(file, JSON.stringify(keys));
+
+  // No keys file yet, then one a writer exported before the key was registered.
+  assert.equal(await (await KeyRing.fromFile(file, { extra: [env] })).verify(token), env.key_id);
+  await write([other]);
+  const ring = await KeyRing.fromFile(file, { extra: [env] });
+  assert.equal(await ring.verify(token), env.key_id);
+  assert.equal(await ring.verify("an-environment-key-wrong-secret"), undefined);
+  assert.equal(await KeyRing.fromFile(file).then((r) => r.verify(token)), undefined);
+  // Revoked in the warehouse: the file lists it so, and the environment cannot revive it.
+  await write([other, { ...env, revoked_at: "2026-01-01T00:00:00" }]);
+  assert.equal(await (await KeyRing.fromFile(file, { extra: [env] })).verify(token), undefined);
 });

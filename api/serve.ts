@@ -6,7 +6,7 @@
 import type { Config } from "../core/config.ts";
 import { snapshotRoot } from "../warehouse/snapshot.ts";
 import { createApp } from "./app.ts";
-import { keysFile } from "../warehouse/keys.ts";
+import { envStoredKey, keysFile } from "../warehouse/keys.ts";
 import { KeyRing } from "./keys.ts";
 import { requestLogDir } from "../warehouse/request_logs.ts";
 import { RequestLog } from "./request_log.ts";
@@ -35,7 +35,10 @@ export async function serveApi(
   options: { quiet?: boolean; hostname?: string } = {},
 ): Promise<RunningApi> {
   const live = await LiveView.start(snapshotRoot(cfg.db));
-  const keys = await KeyRing.fromFile(keysFile(cfg.db));
+  // The key in PREVISION_API_KEY works at once, before a writer has registered it.
+  const keys = await KeyRing.fromFile(keysFile(cfg.db), {
+    extra: cfg.apiKey ? [await envStoredKey(cfg.apiKey)] : [],
+  });
   const log = new RequestLog(requestLogDir(cfg.db), {
     json: !options.quiet && Deno.env.get("PREVISION_LOG_REQUESTS") === "1",
   });

@@ -8,21 +8,20 @@
 import type { Config } from "../core/config.ts";
 import {
   createKey,
+  ENV_KEY_NAME,
+  envStoredKey,
   exportKeys,
   keysFile,
   listKeys,
   registerKey,
   revokeKey,
-  splitKey,
   type StoredKey,
 } from "../warehouse/keys.ts";
-import { sha256Hex } from "../core/hash.ts";
 import { dirname } from "node:path";
 import { consoleLog, type Log } from "./log.ts";
 import { withWriter } from "./writer.ts";
 
-/** The name the key from `PREVISION_API_KEY` is registered under. */
-export const ENV_KEY_NAME = "PREVISION_API_KEY";
+export { ENV_KEY_NAME };
 
 /** The key operations {@link withKeys} hands out. */
 export interface KeyStore {
@@ -101,7 +100,7 @@ export async function acceptEnvKey(
   }
   const log = options.log ?? consoleLog;
   const path = keysFile(cfg.db);
-  const { key_id, secret } = await splitKey(cfg.apiKey);
+  const stored = await envStoredKey(cfg.apiKey);
   const text = await Deno.readTextFile(path).catch(() => "[]");
   let keys: StoredKey[];
   try {
@@ -109,15 +108,8 @@ export async function acceptEnvKey(
   } catch {
     keys = [];
   }
-  if (!keys.some((k) => k.key_id === key_id)) {
-    keys.push({
-      key_id,
-      name: ENV_KEY_NAME,
-      secret_sha256: await sha256Hex(new TextEncoder().encode(secret)),
-      created_at: new Date().toISOString().replace("Z", ""),
-      expires_at: null,
-      revoked_at: null,
-    });
+  if (!keys.some((k) => k.key_id === stored.key_id)) {
+    keys.push(stored);
     await Deno.mkdir(dirname(path), { recursive: true });
     const tmp = `${path}.${crypto.randomUUID()}.tmp`;
     await Deno.writeTextFile(tmp, JSON.stringify(keys, null, 1), { mode: 0o600 });

@@ -109,6 +109,32 @@ export async function exportKeys(wh: Warehouse, path: string): Promise<void> {
   await Deno.rename(tmp, path);
 }
 
+/** The name a key given in `PREVISION_API_KEY` is registered under. */
+export const ENV_KEY_NAME = "PREVISION_API_KEY";
+
+/**
+ * How a key from the environment is stored: its id and its secret's hash,
+ * never revoked, no expiry. An API process accepts it from this before the
+ * warehouse has registered it.
+ *
+ * @example
+ * ```ts
+ * const k = await envStoredKey("a-long-enough-secret-key");
+ * k.name; // "PREVISION_API_KEY"
+ * ```
+ */
+export async function envStoredKey(token: string): Promise<StoredKey> {
+  const { key_id, secret } = await splitKey(token);
+  return {
+    key_id,
+    name: ENV_KEY_NAME,
+    secret_sha256: await sha256Hex(new TextEncoder().encode(secret)),
+    created_at: new Date().toISOString().replace("Z", ""),
+    expires_at: null,
+    revoked_at: null,
+  };
+}
+
 /** Splits `pv_<id>_<secret>`; undefined for anything else. */
 export function parseKey(key: string): { key_id: string; secret: string } | undefined {
   const m = /^pv_([0-9a-f]{12})_([A-Za-z0-9_-]{16,128})$/.exec(key);

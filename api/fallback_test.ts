@@ -1,24 +1,16 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { openWarehouse } from "../warehouse/db.ts";
-import { publishSnapshot } from "../warehouse/publish.ts";
 import { createApp } from "./app.ts";
 import { KeyRing } from "./keys.ts";
 import { LiveView } from "./serving.ts";
-import { advanceFixture, type ApiFixture, makeApiFixture } from "./testdata/fixture.ts";
+import { type ApiFixture, makeApiFixture, publishNext } from "./testdata/fixture.ts";
 
 const PART = join("ohlcv", "exchange=sample", "symbol_key=BTC-USDT", "timeframe=1h");
 
 /** The fixture's snapshot, then a second one published on top: [older, current]. */
 async function twoSnapshots(fx: ApiFixture): Promise<[string, string]> {
   const older = (await Deno.readTextFile(join(fx.root, "CURRENT"))).trim();
-  const wh = await openWarehouse(fx.db);
-  try {
-    await advanceFixture(wh, Date.UTC(2025, 5, 2, 12, 30));
-    return [older, (await publishSnapshot(wh)).id];
-  } finally {
-    wh.close();
-  }
+  return [older, await publishNext(fx, Date.UTC(2025, 5, 2, 12, 30))];
 }
 
 async function health(live: LiveView) {
@@ -102,14 +94,7 @@ Deno.test({
       let h = await health(live);
       assert.equal(h.body.status, "degraded");
       assert.equal(h.body.fallback.from, broken);
-      const wh = await openWarehouse(fx.db);
-      let good: string;
-      try {
-        await advanceFixture(wh, Date.UTC(2025, 5, 3, 12, 30));
-        good = (await publishSnapshot(wh)).id;
-      } finally {
-        wh.close();
-      }
+      const good = await publishNext(fx, Date.UTC(2025, 5, 3, 12, 30));
       await live.refresh();
       await live.stop();
       assert.equal(live.view!.snapshotId, good);

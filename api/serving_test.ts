@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { openWarehouse } from "../warehouse/db.ts";
-import { publishSnapshot } from "../warehouse/publish.ts";
 import { createApp } from "./app.ts";
 import { KeyRing } from "./keys.ts";
 import { LiveView, loadView } from "./serving.ts";
-import { advanceFixture, makeApiFixture } from "./testdata/fixture.ts";
+import { makeApiFixture, publishNext } from "./testdata/fixture.ts";
 
 Deno.test({
   name:
@@ -31,12 +29,7 @@ Deno.test({
       }
     })();
     // The writer: new candles, new forecasts, two publishes, while requests flow.
-    const wh = await openWarehouse(fx.db);
-    for (let k = 0; k < 2; k++) {
-      await advanceFixture(wh, Date.UTC(2025, 5, 2 + k, 12, 30));
-      await publishSnapshot(wh);
-    }
-    wh.close();
+    for (let k = 0; k < 2; k++) await publishNext(fx, Date.UTC(2025, 5, 2 + k, 12, 30));
     // A broken snapshot pointer must not take the API down.
     await Deno.writeTextFile(join(fx.root, "CURRENT"), "no-such-snapshot\n");
     // Wait for the reload to notice it (bounded, so a loaded machine does not fail the test).
@@ -70,14 +63,7 @@ Deno.test({
     const fx = await makeApiFixture();
     try {
       const live = await LiveView.start(fx.root, { intervalMs: 0 });
-      const wh = await openWarehouse(fx.db);
-      let next: string;
-      try {
-        await advanceFixture(wh, Date.UTC(2025, 5, 2, 12, 30));
-        next = (await publishSnapshot(wh)).id;
-      } finally {
-        wh.close();
-      }
+      const next = await publishNext(fx, Date.UTC(2025, 5, 2, 12, 30));
       // A reload left in flight at the end of the work: stopping must wait for it, so the
       // files can go and the process can end without a load running in the DuckDB addon.
       live.refresh();
@@ -102,13 +88,7 @@ Deno.test({
     try {
       const live = await LiveView.start(fx.root, { intervalMs: 1 });
       const before = live.loadsStarted;
-      const wh = await openWarehouse(fx.db);
-      try {
-        await advanceFixture(wh, Date.UTC(2025, 5, 2, 12, 30));
-        await publishSnapshot(wh);
-      } finally {
-        wh.close();
-      }
+      await publishNext(fx, Date.UTC(2025, 5, 2, 12, 30));
       // Many 1 ms ticks and explicit calls pass while the new snapshot loads.
       const calls = Array.from({ length: 20 }, () => live.refresh());
       await Promise.all(calls);

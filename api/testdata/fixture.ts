@@ -67,9 +67,28 @@ export async function makeApiFixture(): Promise<ApiFixture> {
  * stored ones, and one forecast from each champion issued at `now`.
  * Publishing is left to the caller.
  */
-export async function advanceFixture(wh: Warehouse, now: number): Promise<void> {
+async function advanceFixture(wh: Warehouse, now: number): Promise<void> {
   for (const tf of ["1h", "1d"] as const) await insertCandles(wh, tf, FIRST[tf], now);
   await insertForecasts(wh, now, 1);
+}
+
+/**
+ * Advances the fixture's warehouse to `now` ({@link advanceFixture}) and
+ * publishes a snapshot, as a writer's run would; returns the snapshot's id.
+ *
+ * @example
+ * ```ts
+ * const id = await publishNext(fx, Date.UTC(2025, 5, 2, 12, 30));
+ * ```
+ */
+export async function publishNext(fx: { db: string }, now: number): Promise<string> {
+  const wh = await openWarehouse(fx.db);
+  try {
+    await advanceFixture(wh, now);
+    return (await publishSnapshot(wh)).id;
+  } finally {
+    wh.close();
+  }
 }
 
 /**
